@@ -1,0 +1,153 @@
+import CLinearAlgebra
+
+/// Safe wrappers over exactly the CBLAS calls the product uses.
+///
+/// Every function checks operand shapes in Swift and throws `LinearAlgebraError.dimensionMismatch`
+/// before touching C, so a shape bug can never turn into an out-of-bounds read inside OpenBLAS.
+/// All matrices are row-major.
+public enum BLAS {
+    /// C ← α·op(A)·op(B) + β·C, where op(X) is X or Xᵀ (`dgemm`).
+    public static func gemm(
+        transposeA: Bool = false, transposeB: Bool = false,
+        alpha: Double = 1, _ a: Matrix, _ b: Matrix,
+        beta: Double = 0, into c: inout Matrix
+    ) throws(LinearAlgebraError) {
+        let (m, k) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
+        let (kb, n) = transposeB ? (b.columns, b.rows) : (b.rows, b.columns)
+        guard k == kb, c.rows == m, c.columns == n else {
+            throw .dimensionMismatch(
+                "gemm: op(A) is \(m)x\(k), op(B) is \(kb)x\(n), C is \(c.rows)x\(c.columns)")
+        }
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            // BLAS would skip the product; scaling by β is all that remains.
+            for i in c.values.indices { c.values[i] *= beta }
+            return
+        }
+        a.values.withUnsafeBufferPointer { pa in
+            b.values.withUnsafeBufferPointer { pb in
+                c.values.withUnsafeMutableBufferPointer { pc in
+                    cblas_dgemm(
+                        CblasRowMajor,
+                        transposeA ? CblasTrans : CblasNoTrans,
+                        transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k),
+                        alpha, pa.baseAddress, Int32(max(a.columns, 1)),
+                        pb.baseAddress, Int32(max(b.columns, 1)),
+                        beta, pc.baseAddress, Int32(max(c.columns, 1)))
+                }
+            }
+        }
+    }
+
+    /// y ← α·op(A)·x + β·y (`dgemv`).
+    public static func gemv(
+        transpose: Bool = false, alpha: Double = 1, _ a: Matrix, _ x: [Double],
+        beta: Double = 0, into y: inout [Double]
+    ) throws(LinearAlgebraError) {
+        let (m, n) = transpose ? (a.columns, a.rows) : (a.rows, a.columns)
+        guard x.count == n, y.count == m else {
+            throw .dimensionMismatch("gemv: op(A) is \(m)x\(n), x has \(x.count), y has \(y.count)")
+        }
+        if m == 0 { return }
+        if n == 0 {
+            for i in y.indices { y[i] *= beta }
+            return
+        }
+        a.values.withUnsafeBufferPointer { pa in
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeMutableBufferPointer { py in
+                    cblas_dgemv(
+                        CblasRowMajor, transpose ? CblasTrans : CblasNoTrans,
+                        Int32(a.rows), Int32(a.columns), alpha, pa.baseAddress,
+                        Int32(max(a.columns, 1)), px.baseAddress, 1, beta, py.baseAddress, 1)
+                }
+            }
+        }
+    }
+
+    /// C ← α·AᵀA + β·C on the upper triangle of the n×n matrix C, A being m×n (`dsyrk`).
+    ///
+    /// Only the upper triangle of `c` is written; `symmetrizeUpper` mirrors it when a full
+    /// matrix is needed.
+    public static func syrkTransposed(
+        alpha: Double = 1, _ a: Matrix, beta: Double = 0, into c: inout Matrix
+    ) throws(LinearAlgebraError) {
+        guard c.rows == a.columns, c.columns == a.columns else {
+            throw .dimensionMismatch("syrk: A is \(a.rows)x\(a.columns), C is \(c.rows)x\(c.columns)")
+        }
+        let n = a.columns
+        if n == 0 { return }
+        if a.rows == 0 {
+            for i in c.values.indices { c.values[i] *= beta }
+            return
+        }
+        a.values.withUnsafeBufferPointer { pa in
+            c.values.withUnsafeMutableBufferPointer { pc in
+                cblas_dsyrk(
+                    CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(a.rows),
+                    alpha, pa.baseAddress, Int32(n), beta, pc.baseAddress, Int32(n))
+            }
+        }
+    }
+
+    /// Copies the upper triangle of a square matrix into its lower triangle.
+    public static func symmetrizeUpper(_ c: inout Matrix) {
+        for i in 0..<c.rows {
+            for j in 0..<i { c[i, j] = c[j, i] }
+        }
+    }
+
+    /// xᵀy (`ddot`).
+    public static func dot(_ x: [Double], _ y: [Double]) throws(LinearAlgebraError) -> Double {
+        guard x.count == y.count else {
+            throw .dimensionMismatch("dot: x has \(x.count), y has \(y.count)")
+        }
+        if x.isEmpty { return 0 }
+        return x.withUnsafeBufferPointer { px in
+            y.withUnsafeBufferPointer { py in
+                cblas_ddot(Int32(x.count), px.baseAddress, 1, py.baseAddress, 1)
+            }
+        }
+    }
+
+    /// y ← α·x + y (`daxpy`).
+    public static func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) throws(LinearAlgebraError) {
+        guard x.count == y.count else {
+            throw .dimensionMismatch("axpy: x has \(x.count), y has \(y.count)")
+        }
+        if x.isEmpty { return }
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                cblas_daxpy(Int32(x.count), alpha, px.baseAddress, 1, py.baseAddress, 1)
+            }
+        }
+    }
+
+    /// ‖x‖₂ (`dnrm2`, which scales to avoid overflow and underflow).
+    public static func nrm2(_ x: [Double]) -> Double {
+        if x.isEmpty { return 0 }
+        return x.withUnsafeBufferPointer { px in cblas_dnrm2(Int32(x.count), px.baseAddress, 1) }
+    }
+
+    /// ‖x‖₂ of a slice of a contiguous array.
+    public static func nrm2(_ x: ArraySlice<Double>) -> Double {
+        if x.isEmpty { return 0 }
+        return x.withUnsafeBufferPointer { px in cblas_dnrm2(Int32(x.count), px.baseAddress, 1) }
+    }
+
+    /// The number of threads OpenBLAS uses (recorded with every run for reproducibility).
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
+    /// OpenBLAS's build configuration string, including the kernel it selected (e.g. "Prescott").
+    public static var configuration: String {
+        guard let c = openblas_get_config() else { return "unknown" }
+        return String(cString: c)
+    }
+
+    /// The CPU kernel family OpenBLAS selected at load time.
+    public static var coreName: String {
+        guard let c = openblas_get_corename() else { return "unknown" }
+        return String(cString: c)
+    }
+}
