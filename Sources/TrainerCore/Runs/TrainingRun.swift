@@ -1,0 +1,146 @@
+import Foundation
+
+/// `trainer run`: config → data → training → reference → run folder, with nothing left to the
+/// command-line target but printing and exit codes.
+public struct TrainingRun {
+    /// The config with defaults filled in and overrides applied.
+    public let config: TrainerConfig
+    /// The config file as located.
+    public let configPath: String
+    /// `data.path` resolved against the config file's folder.
+    public let dataPath: String
+
+    /// What a finished (or diverged) run produced.
+    public struct Result: Sendable {
+        public var directory: RunDirectory
+        public var status: RunStatus
+        public var summary: JSONValue
+        /// The one-screen summary for the terminal.
+        public var text: String
+    }
+
+    /// Locates and loads the config, applying `--set` overrides and `--name`.
+    public init(configArgument: String, overrides: [String] = [], name: String? = nil) throws(TrainerError) {
+        do {
+            configPath = try ConfigLocator.locate(configArgument)
+            var overrides = overrides
+            if let name { overrides.append("name=\(Self.quoted(name))") }
+            config = try TrainerConfig.load(path: configPath, overrides: overrides)
+        } catch {
+            throw .config(error)
+        }
+        let path = config.data.path
+        dataPath = path.hasPrefix("/") ? path : PathUtilities.normalise(
+            PathUtilities.absolute((PathUtilities.directory(of: configPath) as NSString).appendingPathComponent(path)))
+    }
+
+    static func quoted(_ s: String) -> String {
+        JSONValue.string(s).serialized(pretty: false)
+    }
+
+    /// Runs everything and writes the run folder.
+    public func execute(observer: TrainingObserver? = nil) throws(TrainerError) -> Result {
+        let clock = ContinuousClock()
+        let started = clock.now
+
+        let dataset: Dataset
+        do {
+            dataset = try DatasetLoader.load(path: dataPath, target: config.data.target, features: config.data.features, kind: config.model.type)
+        } catch {
+            throw .data(error)
+        }
+        let loaded = clock.now
+        let prepared: PreparedData
+        do {
+            prepared = try PreparedData(dataset: dataset, model: config.model, data: config.data, seed: config.seed)
+        } catch {
+            throw .internalError("preparing the data: \(error)")
+        }
+        if config.training.earlyStopping != nil && prepared.validation == nil {
+            throw .config(ConfigError(file: configPath, path: "training.early_stopping", reason: "needs a validation split: set data.validation_fraction > 0"))
+        }
+
+        let directory: RunDirectory
+        do {
+            directory = try RunDirectory.create(runsDirectory: config.runsDir, name: config.name)
+            try writeResolvedConfig(into: directory)
+        } catch {
+            throw .runFolder(error)
+        }
+        let environment = RunEnvironment(directory: PathUtilities.directory(of: configPath))
+        let trainer = Trainer(config: config, data: prepared)
+        var summary = SummaryBuilder(config: config, configPath: configPath, dataPath: dataPath, data: prepared, directory: directory, environment: environment)
+        summary.loadSeconds = seconds(started, loaded)
+        do {
+            // A run killed during training still says what it was doing.
+            try AtomicFile.write(summary.json(status: "running").serialized(), to: directory.file("summary.json"))
+        } catch {
+            throw .runFolder(error)
+        }
+
+        let log: MetricsLog
+        do {
+            log = try MetricsLog(directory: directory, kind: config.model.type, logEvery: config.training.logEvery)
+        } catch {
+            throw .runFolder(error)
+        }
+        let fanOut = FanOutObserver([log] + (observer.map { [$0] } ?? []))
+        let trainStart = clock.now
+        let outcome: TrainingOutcome
+        do {
+            outcome = try trainer.run(observer: fanOut)
+        } catch {
+            log.finish()
+            throw .internalError("training: \(error)")
+        }
+        log.finish()
+        summary.trainSeconds = seconds(trainStart, clock.now)
+        summary.outcome = outcome
+        summary.epochs = log.epochRecords
+        summary.plannedSteps = trainer.plannedSteps
+
+        let referenceStart = clock.now
+        summary.reference = ReferenceComparison.compute(config: config, data: prepared, outcome: outcome, epochs: log.epochRecords, steps: log.stepRecords)
+        summary.referenceSeconds = seconds(referenceStart, clock.now)
+
+        do {
+            summary.final = try trainer.evaluate(outcome.parameters, epoch: outcome.epochsCompleted, step: outcome.steps)
+            summary.finalGradNorm = try GradientClipping.l2Norm(prepared.train.valueAndGradient(outcome.parameters).gradient)
+        } catch {
+            throw .internalError("final evaluation: \(error)")
+        }
+        let model = SavedModel(
+            kind: config.model.type, features: dataset.featureNames, target: dataset.targetName, classes: dataset.classes,
+            parameters: outcome.parameters, fitsBias: config.model.bias, standardizer: prepared.standardizer)
+        summary.totalSeconds = seconds(started, clock.now)
+        let json = summary.json(status: outcome.status.rawValue)
+        do {
+            try AtomicFile.write(model.json().serialized(), to: directory.file("model.json"))
+            try AtomicFile.write(json.serialized(), to: directory.file("summary.json"))
+        } catch {
+            throw .runFolder(error)
+        }
+        return Result(directory: directory, status: outcome.status, summary: json, text: summary.text(status: outcome.status))
+    }
+
+    /// `config.json`: the resolved config, with `data.path` rewritten relative to the run folder
+    /// so that `trainer run Runs/<name>/config.json` reads the same data and reproduces the run.
+    func writeResolvedConfig(into directory: RunDirectory) throws(RunFolderError) {
+        var resolved = config
+        resolved.data.path = PathUtilities.relative(from: directory.path, to: dataPath)
+        try AtomicFile.write(resolved.resolvedJSON().serialized(), to: directory.file("config.json"))
+    }
+
+    func seconds(_ a: ContinuousClock.Instant, _ b: ContinuousClock.Instant) -> Double {
+        let d = b - a
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}
+
+/// Forwards the trainer's log to several observers (the files, the progress line).
+final class FanOutObserver: TrainingObserver {
+    let observers: [TrainingObserver]
+    init(_ observers: [TrainingObserver]) { self.observers = observers }
+    func trainerDidStep(_ record: StepRecord) { for o in observers { o.trainerDidStep(record) } }
+    func trainerDidFinishEpoch(_ record: EpochRecord) { for o in observers { o.trainerDidFinishEpoch(record) } }
+}

@@ -1,0 +1,50 @@
+/// A dataset split into training and validation parts, standardized with statistics of the
+/// training part only, and wrapped in the objectives the trainer and the reference solver use.
+public struct PreparedData: Sendable {
+    /// The loaded dataset, unstandardized, all rows.
+    public let dataset: Dataset
+    /// Row indices (into `dataset`) of the training split, in file order.
+    public let trainRows: [Int]
+    /// Row indices of the validation split, in file order.
+    public let validationRows: [Int]
+    /// The feature transform fitted on the training split (identity when `data.standardize` is false).
+    public let standardizer: Standardizer
+    /// The training objective (standardized training rows).
+    public let train: LinearModelObjective
+    /// The validation objective, when the split is non-empty.
+    public let validation: LinearModelObjective?
+
+    /// Number of classes (1 for regression).
+    public var classCount: Int { dataset.classes?.count ?? 1 }
+
+    /// Splits with a generator seeded by `seed`, so the split is the same for every run with
+    /// that seed whatever the optimizer does.
+    public init(dataset: Dataset, model: ModelConfig, data: DataConfig, seed: UInt64) throws(LinearAlgebraError) {
+        self.dataset = dataset
+        let m = dataset.features.rows
+        var order = Array(0..<m)
+        var rng = SeededGenerator(seed: seed ^ 0x5EED_0F_5B1175)
+        rng.shuffle(&order)
+        var validationCount = Int((Double(m) * data.validationFraction).rounded())
+        validationCount = min(validationCount, m - 1)
+        validationCount = max(validationCount, 0)
+        validationRows = order[0..<validationCount].sorted()
+        trainRows = order[validationCount...].sorted()
+
+        let trainX = dataset.features.gatheringRows(trainRows)
+        standardizer = data.standardize ? Standardizer.fit(trainX) : .identity(featureCount: dataset.features.columns)
+        let classCount = dataset.classes?.count ?? 1
+        train = try LinearModelObjective(
+            kind: model.type, features: standardizer.transform(trainX),
+            targets: trainRows.map { dataset.targets[$0] }, classCount: classCount,
+            fitsBias: model.bias, l2: model.l2, l1: model.l1)
+        if validationRows.isEmpty {
+            validation = nil
+        } else {
+            validation = try LinearModelObjective(
+                kind: model.type, features: standardizer.transform(dataset.features.gatheringRows(validationRows)),
+                targets: validationRows.map { dataset.targets[$0] }, classCount: classCount,
+                fitsBias: model.bias, l2: model.l2, l1: model.l1)
+        }
+    }
+}

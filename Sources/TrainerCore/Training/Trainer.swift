@@ -1,0 +1,233 @@
+/// Receives the trainer's log as it is produced, so the run folder can stream it to disk.
+public protocol TrainingObserver: AnyObject {
+    func trainerDidStep(_ record: StepRecord)
+    func trainerDidFinishEpoch(_ record: EpochRecord)
+}
+
+/// Mini-batch training of a linear model: the whole loop in one place.
+///
+/// Each optimizer step, top to bottom: accumulate the per-example gradients of k micro-batches,
+/// normalise once by the examples seen, add the penalty gradient, measure the norm, check for
+/// divergence, clip, step with the scheduled learning rate, log. An epoch visits every training
+/// row once in a freshly shuffled order; its last accumulation window and its last micro-batch
+/// may be short, and windows never span two epochs.
+public struct Trainer {
+    public let config: TrainerConfig
+    public let data: PreparedData
+
+    /// A loss this many times the first step's loss counts as divergence.
+    public static let explosionFactor = 1e6
+
+    public init(config: TrainerConfig, data: PreparedData) {
+        self.config = config
+        self.data = data
+    }
+
+    /// Micro-batch size (the whole training split for `"full"`).
+    public var batchSize: Int {
+        switch config.training.batchSize {
+        case .full: return max(data.train.exampleCount, 1)
+        case .size(let n): return n
+        }
+    }
+
+    /// Optimizer steps in one epoch: ⌈⌈m / B⌉ / k⌉.
+    public var stepsPerEpoch: Int {
+        let batches = (data.train.exampleCount + batchSize - 1) / batchSize
+        let k = config.training.accumulationSteps
+        return (batches + k - 1) / k
+    }
+
+    /// Optimizer steps in the whole run (what the schedule spans).
+    public var plannedSteps: Int {
+        let total = stepsPerEpoch * config.training.epochs
+        if let cap = config.training.maxSteps { return min(total, cap) }
+        return total
+    }
+
+    /// Runs training from `initial` parameters (zeros when nil).
+    public func run(initial: [Double]? = nil, observer: TrainingObserver? = nil) throws(LinearAlgebraError) -> TrainingOutcome {
+        let objective = data.train
+        let training = config.training
+        let n = objective.parameterCount
+        let weightCount = objective.weightCount
+        var theta = initial ?? [Double](repeating: 0, count: n)
+        var optimizer = makeOptimizer(config.optimizer, parameterCount: n, weightCount: weightCount)
+        let schedule = LearningRateSchedule(config.schedule, baseLr: config.optimizer.lr, totalSteps: plannedSteps)
+        var rng = SeededGenerator(seed: config.seed)
+        var order = Array(0..<objective.exampleCount)
+        let targets = objective.targets
+        let b = batchSize, k = training.accumulationSteps
+
+        var step = 0
+        var firstLoss: Double?
+        var skipped = 0, clipped = 0
+        var bestValLoss = Double.infinity, bestTheta = theta, bestEpoch = 0, epochsWithoutImprovement = 0
+        var outcome = TrainingOutcome(
+            parameters: theta, status: .completed, stopReason: "completed \(training.epochs) epochs",
+            steps: 0, epochsCompleted: 0, divergence: nil, skippedSteps: 0, clippedSteps: 0, restoredEpoch: nil)
+        var gradient = [Double](repeating: 0, count: n)
+
+        training: for epoch in 1...training.epochs {
+            if training.shuffle { rng.shuffle(&order) }
+            var start = 0
+            while start < order.count {
+                if let cap = training.maxSteps, step >= cap {
+                    outcome.stopReason = "reached training.max_steps = \(cap)"
+                    break training
+                }
+                // Accumulate: Σᵢ ∇ℓᵢ over up to k micro-batches of this epoch.
+                for i in gradient.indices { gradient[i] = 0 }
+                var lossSum = 0.0, examples = 0
+                for _ in 0..<k where start < order.count {
+                    let rows = order[start..<min(start + b, order.count)]
+                    lossSum += try objective.accumulate(
+                        batchFeatures: objective.features.gatheringRows(rows), batchTargets: rows.map { targets[$0] },
+                        parameters: theta, into: &gradient)
+                    examples += rows.count
+                    start += rows.count
+                }
+                // Normalise once by the examples actually seen, then add the penalty.
+                let scale = 1 / Double(examples)
+                for i in gradient.indices { gradient[i] *= scale }
+                objective.addPenaltyGradient(theta, to: &gradient)
+                let loss = lossSum * scale + objective.penalty(theta)
+                // Measure.
+                let gradNorm = GradientClipping.l2Norm(gradient)
+                let lr = schedule.lr(atStep: step)
+                step += 1
+                var record = StepRecord(
+                    step: step, epoch: epoch, lr: lr, loss: loss, examples: examples,
+                    gradNorm: gradNorm, clippedGradNorm: gradNorm, clipCoefficient: 1,
+                    gradNormWeights: GradientClipping.l2Norm(gradient[0..<weightCount]),
+                    gradNormBias: GradientClipping.l2Norm(gradient[weightCount...]),
+                    updateNorm: 0, weightNorm: GradientClipping.l2Norm(theta), skipped: false)
+                // Divergence.
+                if firstLoss == nil, loss.isFinite { firstLoss = loss }
+                if let reason = divergenceReason(loss: loss, gradNorm: gradNorm, firstLoss: firstLoss) {
+                    let report = DivergenceReport(
+                        step: step, epoch: epoch, lr: lr, loss: loss, gradNorm: gradNorm, reason: reason,
+                        hint: Self.divergenceHint(standardized: config.data.standardize))
+                    let nonFinite = !loss.isFinite || !gradNorm.isFinite
+                    if nonFinite && training.onNonfinite == .skip {
+                        record.skipped = true
+                        skipped += 1
+                        observer?.trainerDidStep(record)
+                        continue
+                    }
+                    outcome.status = nonFinite && training.onNonfinite == .error ? .failed : .diverged
+                    observer?.trainerDidStep(record)
+                    outcome.divergence = report
+                    outcome.stopReason = "diverged at step \(step): \(reason)"
+                    break training
+                }
+                // Clip.
+                if let maxNorm = training.clipNorm {
+                    let (_, coefficient) = GradientClipping.clipNorm(&gradient, maxNorm: maxNorm)
+                    record.clipCoefficient = coefficient
+                }
+                if let limit = training.clipValue {
+                    _ = GradientClipping.clipValue(&gradient, limit: limit)
+                }
+                if training.clipNorm != nil || training.clipValue != nil {
+                    record.clippedGradNorm = GradientClipping.l2Norm(gradient)
+                    if record.clippedGradNorm != gradNorm { clipped += 1 }
+                }
+                // Step.
+                let before = theta
+                optimizer.step(parameters: &theta, gradient: gradient, lr: lr)
+                var delta = theta
+                for i in delta.indices { delta[i] -= before[i] }
+                record.updateNorm = GradientClipping.l2Norm(delta)
+                record.weightNorm = GradientClipping.l2Norm(theta)
+                // Log.
+                observer?.trainerDidStep(record)
+            }
+            outcome.epochsCompleted = epoch
+            let epochRecord = try evaluate(theta, epoch: epoch, step: step)
+            observer?.trainerDidFinishEpoch(epochRecord)
+
+            if let early = training.earlyStopping, data.validation != nil {
+                if epochRecord.valLoss < bestValLoss - early.minDelta {
+                    bestValLoss = epochRecord.valLoss
+                    bestTheta = theta
+                    bestEpoch = epoch
+                    epochsWithoutImprovement = 0
+                } else {
+                    epochsWithoutImprovement += 1
+                    if epochsWithoutImprovement >= early.patience {
+                        outcome.stopReason = "early stopping: validation loss did not improve by more than \(early.minDelta) for \(early.patience) epochs (best \(format(bestValLoss)) at epoch \(bestEpoch))"
+                        if early.restoreBest {
+                            theta = bestTheta
+                            outcome.restoredEpoch = bestEpoch
+                        }
+                        break training
+                    }
+                }
+            }
+        }
+        outcome.parameters = theta
+        outcome.steps = step
+        outcome.skippedSteps = skipped
+        outcome.clippedSteps = clipped
+        return outcome
+    }
+
+    /// Why this step counts as divergence, or nil.
+    func divergenceReason(loss: Double, gradNorm: Double, firstLoss: Double?) -> String? {
+        if !loss.isFinite { return "the loss became \(format(loss))" }
+        if !gradNorm.isFinite { return "the gradient norm became \(format(gradNorm))" }
+        if let first = firstLoss, first > 0, loss > Self.explosionFactor * first {
+            return "the loss \(format(loss)) exceeded 1e6 times its first value \(format(first))"
+        }
+        return nil
+    }
+
+    static func divergenceHint(standardized: Bool) -> String {
+        var hint = "lower optimizer.lr (for full-batch linear regression gradient descent is stable only below 2/λ_max of the Hessian)"
+        if !standardized { hint += ", or set data.standardize to true" }
+        hint += ", or set training.clip_norm"
+        return hint
+    }
+
+    /// Full passes over the training and validation splits at θ.
+    public func evaluate(_ theta: [Double], epoch: Int, step: Int) throws(LinearAlgebraError) -> EpochRecord {
+        let train = data.train
+        let trainLoss = try train.value(theta)
+        let trainMetric = try Self.metric(train, theta)
+        var valLoss = Double.nan, valMetric = Double.nan
+        if let validation = data.validation {
+            valLoss = try validation.value(theta)
+            valMetric = try Self.metric(validation, theta)
+        }
+        return EpochRecord(epoch: epoch, step: step, trainLoss: trainLoss, valLoss: valLoss, trainMetric: trainMetric, valMetric: valMetric)
+    }
+
+    /// Accuracy for classifiers, R² for regression.
+    public static func metric(_ objective: LinearModelObjective, _ theta: [Double]) throws(LinearAlgebraError) -> Double {
+        let z = try objective.scores(objective.features, parameters: theta)
+        if objective.kind.isClassifier {
+            return Metrics.accuracy(scores: z, targets: objective.targets)
+        }
+        return Metrics.rSquared(predictions: z.values, targets: objective.targets)
+    }
+}
+
+/// The optimizer a config asks for, over θ of `parameterCount` entries whose first
+/// `weightCount` are weights.
+public func makeOptimizer(_ config: OptimizerConfig, parameterCount: Int, weightCount: Int) -> any Optimizer {
+    switch config.type {
+    case .sgd:
+        return SGD(
+            parameterCount: parameterCount, weightCount: weightCount, momentum: config.momentum,
+            dampening: config.dampening, nesterov: config.nesterov)
+    case .adam:
+        return Adam(
+            parameterCount: parameterCount, weightCount: weightCount, beta1: config.beta1, beta2: config.beta2,
+            eps: config.eps, amsgrad: config.amsgrad, decoupledWeightDecay: 0)
+    case .adamw:
+        return Adam(
+            parameterCount: parameterCount, weightCount: weightCount, beta1: config.beta1, beta2: config.beta2,
+            eps: config.eps, amsgrad: config.amsgrad, decoupledWeightDecay: config.weightDecay)
+    }
+}
