@@ -53,7 +53,7 @@ public struct Trainer {
         let weightCount = objective.weightCount
         var theta = initial ?? [Double](repeating: 0, count: n)
         var optimizer = makeOptimizer(config.optimizer, parameterCount: n, weightCount: weightCount)
-        let schedule = LearningRateSchedule(config.schedule, baseLr: config.optimizer.lr, totalSteps: plannedSteps)
+        let schedule = makeSchedule(config.schedule, baseLr: config.optimizer.lr, totalSteps: plannedSteps)
         var rng = SeededGenerator(seed: config.seed)
         var order = Array(0..<objective.exampleCount)
         let targets = objective.targets
@@ -230,4 +230,16 @@ public func makeOptimizer(_ config: OptimizerConfig, parameterCount: Int, weight
             parameterCount: parameterCount, weightCount: weightCount, beta1: config.beta1, beta2: config.beta2,
             eps: config.eps, amsgrad: config.amsgrad, decoupledWeightDecay: config.weightDecay)
     }
+}
+
+/// The learning-rate schedule a config asks for, spanning `totalSteps` optimizer steps.
+public func makeSchedule(_ config: ScheduleConfig, baseLr: Double, totalSteps: Int) -> LearningRateSchedule {
+    let kind: LearningRateSchedule.Kind
+    switch config.type {
+    case .constant: kind = .constant
+    case .step: kind = .step(stepSize: config.stepSize, gamma: config.gamma)
+    case .exponential: kind = .exponential(gamma: config.gamma)
+    case .cosine: kind = .cosine(minLr: config.minLr)
+    }
+    return LearningRateSchedule(kind: kind, baseLr: baseLr, warmupSteps: config.warmupSteps, totalSteps: totalSteps)
 }
