@@ -1,0 +1,52 @@
+/// Collects softmax class labels row by row and assigns the final class indices.
+///
+/// Rows get a provisional id (order of first appearance) keyed by the label's bytes, so a
+/// column of repeated labels costs a hash lookup per row and a `String` per distinct label only.
+/// Class order is decided at the end, when all labels are known:
+/// - every label an integer (`[+-]?[0-9]+`): numeric order, so "2" sorts before "10"; the class
+///   name is the canonical integer text, so "01", "+1" and "1" are the same class "1";
+/// - otherwise: lexicographic order of Unicode scalars (byte order of UTF-8), independent of locale.
+struct ClassLabelEncoder {
+    private var idOfLabel: [ArraySlice<UInt8>: Int] = [:]
+    private var labels: [String] = []
+    private var labelBytes: [ArraySlice<UInt8>] = []
+    private var provisionalIDs: [Int] = []
+
+    /// Records the label of `field` (0-based `column`) for the next row.
+    mutating func append(_ field: CSVField, column: Int, reader: CSVReader) throws(DataError) {
+        let content = reader.trimmedContent(field)
+        if let id = idOfLabel[content] {
+            provisionalIDs.append(id)
+            return
+        }
+        guard !content.isEmpty else { throw reader.error(field, column: column, reason: "empty value") }
+        guard let label = String(validating: content, as: UTF8.self) else {
+            throw reader.error(field, column: column, reason: "invalid UTF-8 text in class label")
+        }
+        let id = labels.count
+        idOfLabel[content] = id
+        labels.append(label)
+        labelBytes.append(content)
+        provisionalIDs.append(id)
+    }
+
+    /// Class names (index = class index) and each row's class index.
+    func finish() -> (classes: [String], targets: [Double]) {
+        let integers = labelBytes.map { DecimalParser.parseInteger($0) }
+        var classOfID = Array(repeating: 0, count: labels.count)
+        var classes: [String]
+        if integers.allSatisfy({ $0 != nil }) {
+            let values = integers.compactMap { $0 }
+            let sorted = Array(Set(values)).sorted()
+            var indexOfValue: [Int: Int] = [:]
+            for (index, value) in sorted.enumerated() { indexOfValue[value] = index }
+            for (id, value) in values.enumerated() { classOfID[id] = indexOfValue[value] ?? 0 }
+            classes = sorted.map { String($0) }
+        } else {
+            let order = labels.indices.sorted { labels[$0].utf8.lexicographicallyPrecedes(labels[$1].utf8) }
+            for (index, id) in order.enumerated() { classOfID[id] = index }
+            classes = order.map { labels[$0] }
+        }
+        return (classes, provisionalIDs.map { Double(classOfID[$0]) })
+    }
+}

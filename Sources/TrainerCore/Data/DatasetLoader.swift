@@ -1,0 +1,166 @@
+/// Loads a `Dataset` from a CSV file with a header row.
+///
+/// Data policy (see `CSVReader` for the syntax):
+/// - Feature columns and regression targets must be finite decimal numbers; spaces and tabs
+///   around them are ignored. Empty values, NaN/infinity, hex floats and values that overflow a
+///   `Double` are errors, not silently dropped or imputed rows.
+/// - `.logistic` targets must be 0 or 1 (any numeric spelling, e.g. `1.0`) and both must occur.
+/// - `.softmax` targets are labels (integers or text, see `ClassLabelEncoder` for the class order);
+///   at least two distinct labels must occur.
+public enum DatasetLoader {
+    /// Loads the file at `path`.
+    ///
+    /// `features == nil` means every column except the target.
+    ///
+    /// - Throws: `DataError` for an unreadable file, malformed CSV, unknown or conflicting column
+    ///   names, and any value that does not fit `kind`.
+    public static func load(path: String, target: String, features: [String]?, kind: ModelKind) throws(DataError) -> Dataset {
+        let bytes = try FileBytes.contents(ofFile: path)
+        return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind)
+    }
+
+    /// Loads CSV `contents` already in memory; `sourcePath` is only used in errors and the result.
+    public static func load(
+        contents: [UInt8], sourcePath: String, target: String, features: [String]?, kind: ModelKind
+    ) throws(DataError) -> Dataset {
+        var reader = try CSVReader(bytes: contents, file: sourcePath)
+        let header = reader.header
+        let targetIndex = try columnIndex(of: target, role: "target column", in: reader)
+        let featureIndices = try resolveFeatures(features, targetIndex: targetIndex, in: reader)
+
+        var values: [Double] = []
+        var targets: [Double] = []
+        var labels = ClassLabelEncoder()
+        var record = CSVRecord()
+        var rows = 0
+        while try reader.readRecord(into: &record) {
+            for index in featureIndices {
+                values.append(try reader.number(of: record.fields[index], column: index))
+            }
+            let field = record.fields[targetIndex]
+            switch kind {
+            case .linear:
+                targets.append(try reader.number(of: field, column: targetIndex))
+            case .logistic:
+                targets.append(try binaryTarget(field, column: targetIndex, reader: reader))
+            case .softmax:
+                try labels.append(field, column: targetIndex, reader: reader)
+            }
+            rows += 1
+        }
+        guard rows > 0 else {
+            throw DataError(file: sourcePath, reason: "no data rows: the file has a header but no records")
+        }
+
+        var classes: [String]?
+        switch kind {
+        case .linear:
+            classes = nil
+        case .logistic:
+            let ones = targets.reduce(0, +)
+            if ones == 0 || ones == Double(rows) {
+                throw DataError(
+                    file: sourcePath, column: targetIndex + 1, columnName: target,
+                    reason: "logistic regression needs both classes 0 and 1, but every target is \(ones == 0 ? 0 : 1)")
+            }
+            classes = ["0", "1"]
+        case .softmax:
+            let encoded = labels.finish()
+            guard encoded.classes.count >= 2 else {
+                let only = encoded.classes.first.map { " (\"\($0)\")" } ?? ""
+                throw DataError(
+                    file: sourcePath, column: targetIndex + 1, columnName: target,
+                    reason: "softmax regression needs at least 2 classes, found \(encoded.classes.count)\(only)")
+            }
+            targets = encoded.targets
+            classes = encoded.classes
+        }
+
+        let matrix: Matrix
+        do {
+            matrix = try Matrix(rows: rows, columns: featureIndices.count, values: values)
+        } catch {
+            // Unreachable: one value per feature per row was appended above. Still a thrown error,
+            // never a trap, should that invariant ever break.
+            throw DataError(file: sourcePath, reason: "internal error: \(error)")
+        }
+        return Dataset(
+            featureNames: featureIndices.map { header[$0] }, features: matrix, targetName: header[targetIndex],
+            targets: targets, classes: classes, sourcePath: sourcePath)
+    }
+
+    // MARK: - Column resolution
+
+    private static func resolveFeatures(_ names: [String]?, targetIndex: Int, in reader: CSVReader) throws(DataError) -> [Int] {
+        let header = reader.header
+        guard let names else {
+            let indices = header.indices.filter { $0 != targetIndex }
+            if indices.isEmpty {
+                throw DataError(
+                    file: reader.file,
+                    reason: "no feature columns: the file has only the target column \"\(header[targetIndex])\"")
+            }
+            return indices
+        }
+        guard !names.isEmpty else {
+            throw DataError(file: reader.file, reason: "no feature columns: the feature list is empty")
+        }
+        var indices: [Int] = []
+        var seen: Set<Int> = []
+        for name in names {
+            let index = try columnIndex(of: name, role: "feature column", in: reader)
+            if index == targetIndex {
+                throw DataError(
+                    file: reader.file, column: index + 1, columnName: name,
+                    reason: "target column \"\(name)\" is also listed as a feature")
+            }
+            guard seen.insert(index).inserted else {
+                throw DataError(
+                    file: reader.file, column: index + 1, columnName: name,
+                    reason: "feature column \"\(name)\" is listed more than once")
+            }
+            indices.append(index)
+        }
+        return indices
+    }
+
+    /// The 0-based index of `name`, or an error listing the columns, a likely intended name and
+    /// a delimiter hint when the header did not split at all.
+    private static func columnIndex(of name: String, role: String, in reader: CSVReader) throws(DataError) -> Int {
+        let header = reader.header
+        if let index = header.firstIndex(of: name) { return index }
+        var reason = "unknown \(role) \"\(name)\""
+        if let suggestion = ColumnNameSuggester.suggestion(for: name, among: header) {
+            reason += "; did you mean \"\(suggestion)\"?"
+        }
+        reason += "; available columns: " + header.map { "\"\($0)\"" }.joined(separator: ", ")
+        if header.count == 1 {
+            let only = header[0]
+            if only.contains("\t") {
+                reason += "; the header has a single column, the file looks tab-delimited (only commas separate fields)"
+            } else if only.contains(";") {
+                reason += "; the header has a single column, the file looks semicolon-delimited (only commas separate fields)"
+            }
+        }
+        throw DataError(file: reader.file, line: reader.headerLine, reason: reason)
+    }
+
+    // MARK: - Targets
+
+    /// A logistic target: numerically 0 or 1, anything else names the value found.
+    private static func binaryTarget(_ field: CSVField, column: Int, reader: CSVReader) throws(DataError) -> Double {
+        let value: Double
+        do {
+            value = try reader.number(of: field, column: column)
+        } catch where error.reason == "empty value" {
+            throw error
+        } catch {
+            value = .nan  // non-numeric text such as "yes": reported below with the same message
+        }
+        if value == 0 { return 0 }
+        if value == 1 { return 1 }
+        throw reader.error(
+            field, column: column,
+            reason: "logistic regression needs targets 0 or 1, found \(reader.quotedExcerpt(field))")
+    }
+}

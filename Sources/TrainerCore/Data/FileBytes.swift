@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a whole file into memory with plain POSIX calls.
+///
+/// POSIX rather than Foundation so the error carries the OS's own words (`strerror`), e.g.
+/// "No such file or directory" or "Is a directory", instead of a localized paraphrase.
+enum FileBytes {
+    /// The file's contents.
+    ///
+    /// - Throws: `DataError` without a line, whose reason is the OS error.
+    static func contents(ofFile path: String) throws(DataError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw failure(path, errno) }
+        defer { close(descriptor) }
+
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw failure(path, errno) }
+        // Reading a directory fails with EISDIR on Linux but not on every system; check first.
+        if (status.st_mode & S_IFMT) == S_IFDIR { throw failure(path, EISDIR) }
+
+        // st_size is only a hint (pipes report 0, files can grow), so read until EOF. One spare
+        // byte lets a regular file hit EOF without growing the buffer.
+        var result = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)
+        var filled = 0
+        while true {
+            if filled == result.count {
+                result.append(contentsOf: repeatElement(0, count: max(result.count, 64 * 1024)))
+            }
+            let n = result.withUnsafeMutableBufferPointer { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return read(descriptor, base + filled, buffer.count - filled)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure(path, errno)
+            }
+            if n == 0 {
+                result.removeSubrange(filled...)
+                return result
+            }
+            filled += n
+        }
+    }
+
+    private static func failure(_ path: String, _ code: Int32) -> DataError {
+        DataError(file: path, reason: "cannot read file: " + String(cString: strerror(code)))
+    }
+}
