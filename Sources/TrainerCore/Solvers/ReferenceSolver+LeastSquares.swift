@@ -1,0 +1,191 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// The linear (MSE) reference: normal equations by Cholesky, least squares by QR or SVD.
+//
+// With a bias the problem is centred first: minimising over b gives b = ȳ − x̄ᵀw exactly, and
+// what remains is the same problem on centred X and y with no intercept. Centring also removes
+// the (often dominant) mean direction from XᵀX, which helps its conditioning.
+
+extension ReferenceSolver {
+    /// The centred least-squares problem min ‖Xc w − yc‖² + (mλ/2)‖w‖² and what is needed to
+    /// recover θ from its solution.
+    struct LeastSquaresProblem {
+        var x: Matrix
+        var y: [Double]
+        var ridge: Double
+        var featureMeans: [Double]
+        var targetMean: Double
+        let fitsBias: Bool
+
+        init(_ objective: LinearModelObjective) {
+            let m = objective.exampleCount, d = objective.featureCount
+            x = objective.features
+            y = objective.targets
+            ridge = Double(m) * objective.l2 / 2
+            fitsBias = objective.fitsBias
+            featureMeans = [Double](repeating: 0, count: d)
+            targetMean = 0
+            guard fitsBias else { return }
+            for i in 0..<m {
+                for j in 0..<d { featureMeans[j] += x.values[i * d + j] }
+                targetMean += y[i]
+            }
+            for j in 0..<d { featureMeans[j] /= Double(m) }
+            targetMean /= Double(m)
+            for i in 0..<m {
+                for j in 0..<d { x.values[i * d + j] -= featureMeans[j] }
+                y[i] -= targetMean
+            }
+        }
+
+        /// θ = [w, b] with b = ȳ − x̄ᵀw.
+        func parameters(weights w: [Double]) -> [Double] {
+            guard fitsBias else { return w }
+            var b = targetMean
+            for j in w.indices { b -= featureMeans[j] * w[j] }
+            return w + [b]
+        }
+
+        /// [Xc; √ridge·I] and [yc; 0]: the ridge as extra rows, so QR/SVD see it exactly.
+        func augmentedSystem() -> (a: Matrix, b: [Double]) {
+            guard ridge > 0 else { return (x, y) }
+            let m = x.rows, d = x.columns
+            var a = Matrix(rows: m + d, columns: d)
+            a.values.replaceSubrange(0..<(m * d), with: x.values)
+            let root = ridge.squareRoot()
+            for j in 0..<d { a.values[(m + j) * d + j] = root }
+            return (a, y + [Double](repeating: 0, count: d))
+        }
+
+        /// Rank tolerance in the style of LAPACK/numpy: max(rows, d)·ε relative to σ₁.
+        var rankTolerance: Double {
+            Double(max(x.rows + (ridge > 0 ? x.columns : 0), x.columns)) * Double.ulpOfOne
+        }
+    }
+
+    static func solveLeastSquares(_ objective: LinearModelObjective, method: SolverMethod) throws(SolverError) -> ReferenceSolution {
+        let problem = LeastSquaresProblem(objective)
+        var notes: [String] = []
+        if objective.fitsBias {
+            notes.append("bias solved exactly by centring X and y (b = ȳ − x̄ᵀw)")
+        }
+        var weights: [Double]
+        var used: String
+        var rcond: Double?
+        do {
+            switch method {
+            case .cholesky:
+                let result = try cholesky(problem)
+                (weights, rcond, used) = (result.weights, result.rcond, "cholesky")
+                if result.rcond < choleskyMinimumRcond {
+                    notes.append("cholesky forced although rcond = \(format(result.rcond)) < \(format(choleskyMinimumRcond)): expect about \(digitsLost(result.rcond)) digits lost")
+                }
+            case .qr:
+                let result = try qr(problem)
+                (weights, rcond, used) = (result.weights, result.rcondR * result.rcondR, "qr")
+            case .svd:
+                let result = try svd(problem)
+                (weights, rcond, used) = (result.weights, result.rcond, "svd")
+                if result.rank < objective.featureCount {
+                    notes.append("svd: effective rank \(result.rank) < \(objective.featureCount) features; minimum-norm solution")
+                }
+            case .auto:
+                (weights, rcond, used) = try automatic(problem, notes: &notes)
+            }
+        } catch {
+            throw .linearAlgebra(error)
+        }
+        let theta = problem.parameters(weights: weights)
+        let (value, _, gradientNorm) = try evaluate(objective, theta)
+        return ReferenceSolution(
+            parameters: theta, objective: value, gradientNorm: gradientNorm, method: used,
+            iterations: 0, reciprocalCondition: rcond, notes: notes)
+    }
+
+    /// Cholesky → QR → SVD, each step taken only when the previous one is unreliable.
+    private static func automatic(_ problem: LeastSquaresProblem, notes: inout [String]) throws(LinearAlgebraError) -> ([Double], Double?, String) {
+        var rcond: Double?
+        do {
+            let result = try cholesky(problem)
+            rcond = result.rcond
+            if result.rcond >= choleskyMinimumRcond {
+                return (result.weights, result.rcond, "cholesky")
+            }
+            notes.append("cholesky: rcond(XᵀX + mλ/2·I) = \(format(result.rcond)) < \(format(choleskyMinimumRcond)); the normal equations would lose about \(digitsLost(result.rcond)) digits, falling back to QR")
+        } catch .notPositiveDefinite(let order) {
+            notes.append("cholesky: XᵀX + mλ/2·I is not positive definite to working precision (leading minor \(order)), falling back to QR")
+        }
+
+        let n = problem.x.columns
+        let rows = problem.x.rows + (problem.ridge > 0 ? n : 0)
+        if rows < n {
+            notes.append("qr: underdetermined (\(rows) rows < \(n) unknowns, no L2), using SVD for the minimum-norm solution")
+        } else {
+            do {
+                let result = try qr(problem)
+                if result.rcondR >= problem.rankTolerance {
+                    return (result.weights, rcond ?? result.rcondR * result.rcondR, "qr")
+                }
+                notes.append("qr: rcond(R) = \(format(result.rcondR)) < \(format(problem.rankTolerance)): numerically rank deficient, falling back to SVD")
+            } catch .singular(_, let index) {
+                notes.append("qr: R has an exactly zero diagonal entry at \(index): rank deficient, falling back to SVD")
+            }
+        }
+
+        let result = try svd(problem)
+        if result.rank < n {
+            notes.append("svd: effective rank \(result.rank) < \(n) features; minimum-norm solution")
+        }
+        return (result.weights, rcond ?? result.rcond, "svd")
+    }
+
+    private static func cholesky(_ problem: LeastSquaresProblem) throws(LinearAlgebraError) -> (weights: [Double], rcond: Double) {
+        let d = problem.x.columns
+        var normal = Matrix(rows: d, columns: d)
+        try BLAS.syrkTransposed(problem.x, into: &normal)
+        for j in 0..<d { normal[j, j] += problem.ridge }
+        BLAS.symmetrizeUpper(&normal)
+        var rhs = [Double](repeating: 0, count: d)
+        try BLAS.gemv(transpose: true, problem.x, problem.y, into: &rhs)
+        let factor = try LAPACK.potrf(normal)
+        let rcond = try LAPACK.pocon(factor)
+        return (try LAPACK.potrs(factor, rhs), rcond)
+    }
+
+    private static func qr(_ problem: LeastSquaresProblem) throws(LinearAlgebraError) -> (weights: [Double], rcondR: Double) {
+        let (a, b) = problem.augmentedSystem()
+        let result = try LAPACK.gels(a, b)
+        return (result.solution, result.reciprocalCondition)
+    }
+
+    private static func svd(_ problem: LeastSquaresProblem) throws(LinearAlgebraError) -> (weights: [Double], rank: Int, rcond: Double) {
+        let (a, b) = problem.augmentedSystem()
+        let result = try LAPACK.gelsd(a, b, rcond: problem.rankTolerance)
+        let s = result.singularValues
+        let ratio = (s.first ?? 0) > 0 && s.count == a.columns ? (s.last ?? 0) / (s.first ?? 1) : 0
+        return (result.solution, result.rank, ratio * ratio)
+    }
+
+    static func digitsLost(_ rcond: Double) -> Int {
+        rcond > 0 ? Int((-log10(rcond)).rounded()) : 16
+    }
+
+    static func format(_ x: Double) -> String {
+        // Two significant digits in scientific notation, without Foundation.
+        guard x.isFinite, x != 0 else { return "\(x)" }
+        let exponent = Int(log10(x.magnitude).rounded(.down))
+        var mantissa = x / pow10(exponent)
+        mantissa = (mantissa * 10).rounded() / 10
+        return "\(mantissa)e\(exponent)"
+    }
+
+    private static func pow10(_ e: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<abs(e) { result *= 10 }
+        return e >= 0 ? result : 1 / result
+    }
+}

@@ -1,0 +1,308 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Newton's method (IRLS) for logistic and softmax regression.
+//
+// Layout: with X̃ = [X, 1] (m × d̃), θ = [W row-major d×K, b] is exactly the row-major d̃×K
+// coefficient matrix of X̃, so unknown (f, k) — feature f of X̃, class k — has index f·K + k in
+// both θ and the Hessian. No permutation between "block" and "θ" layouts is needed.
+
+extension ReferenceSolver {
+    /// Margins below this fraction of the step's largest score change count as "not moved down"
+    /// in the quasi-separation test.
+    static let recessionTolerance = 1e-8
+    /// Consecutive margin-monotone Newton steps that declare quasi-complete separation.
+    static let recessionSteps = 3
+
+    static func solveNewton(
+        _ objective: LinearModelObjective, method: SolverMethod, maxIterations: Int, tolerance: Double
+    ) throws(SolverError) -> ReferenceSolution {
+        let k = objective.outputs
+        let x = augmentedFeatures(objective)
+        let n = x.columns * k
+        guard n <= maxNewtonSize else {
+            throw .tooLarge("the Newton system has K·(d + bias) = \(k)·\(x.columns) = \(n) unknowns, above the limit of \(maxNewtonSize) (a \(n)×\(n) Hessian)")
+        }
+        let groups = invariantGroups(objective, augmentedColumns: x.columns)
+        var notes: [String] = []
+        if !groups.isEmpty {
+            let which = objective.l2 == 0 ? "weights and biases" : "biases"
+            notes.append("softmax is invariant to a common shift of all classes' \(which); returned the minimum-norm optimum (each such group sums to zero across classes)")
+        }
+        let separable = "the classes are linearly separable and model.l2 = 0: the loss has no minimiser; set model.l2 > 0"
+
+        var theta = [Double](repeating: 0, count: n)
+        var current = try evaluate(objective, theta)
+        let initialValue = current.value
+        var recessionCount = 0
+        var iterations = 0
+        var warnedFallback = false
+
+        while current.gradientNorm >= tolerance {
+            guard iterations < maxIterations else {
+                throw .notConverged(iterations: iterations, gradientNorm: current.gradientNorm)
+            }
+            let scores = try scoreMatrix(objective, theta)
+            if objective.l2 == 0 {
+                if current.value < 1e-12 * initialValue {
+                    throw .noOptimum(separable + " (the loss fell below 1e-12 of its initial value)")
+                }
+                if BLAS.nrm2(theta[0..<objective.weightCount]) > divergentWeightNorm {
+                    throw .noOptimum(separable + " (‖W‖ exceeded \(divergentWeightNorm))")
+                }
+                if minimumMargin(objective, scores: scores) > 0 {
+                    throw .noOptimum(separable + " (every training example is classified with a positive margin)")
+                }
+            }
+
+            var hessian = try newtonHessian(objective, x: x, scores: scores)
+            addInvariantCurvature(&hessian, groups: groups)
+            var step = try newtonStep(hessian, gradient: current.gradient, method: method, fallbackNoted: &warnedFallback, notes: &notes)
+            project(&step, groups: groups)
+
+            var slope = 0.0
+            for i in 0..<n { slope += current.gradient[i] * step[i] }
+            if !(slope < 0) {
+                // Only possible through rounding in a near-singular solve: steepest descent is
+                // always a descent direction.
+                step = current.gradient.map { -$0 }
+                project(&step, groups: groups)
+                slope = -current.gradientNorm * current.gradientNorm
+            }
+
+            if objective.l2 == 0 {
+                recessionCount = try movesNoMarginDown(objective, x: x, step: step) ? recessionCount + 1 : 0
+                if recessionCount >= recessionSteps {
+                    throw .noOptimum(separable + " (Newton steps keep increasing every margin: quasi-complete separation)")
+                }
+            }
+
+            let next = try lineSearch(objective, theta: theta, value: current.value, step: step, slope: slope)
+            guard let next else {
+                throw .notConverged(iterations: iterations, gradientNorm: current.gradientNorm)
+            }
+            theta = next.theta
+            current = next.evaluation
+            iterations += 1
+        }
+        if objective.l2 == 0 && recessionCount > 0 {
+            // Converged to tolerance while still walking along a separating direction: the small
+            // gradient is exp(−margin), not an optimum.
+            throw .noOptimum(separable + " (the last Newton step increased every margin)")
+        }
+        return ReferenceSolution(
+            parameters: theta, objective: current.value, gradientNorm: current.gradientNorm,
+            method: "newton", iterations: iterations, reciprocalCondition: nil, notes: notes)
+    }
+
+    // MARK: - Hessian
+
+    /// Z = X·W + 1·bᵀ via the objective (the same scores the loss sees).
+    private static func scoreMatrix(_ objective: LinearModelObjective, _ theta: [Double]) throws(SolverError) -> Matrix {
+        do {
+            return try objective.scores(objective.features, parameters: theta)
+        } catch {
+            throw .linearAlgebra(error)
+        }
+    }
+
+    /// Class probabilities from scores: σ(z) for logistic, a max-shifted softmax otherwise.
+    static func probabilities(_ objective: LinearModelObjective, scores z: Matrix) -> Matrix {
+        var p = z
+        let k = z.columns
+        if objective.kind == .logistic {
+            for i in p.values.indices { p.values[i] = LogisticLoss.sigmoid(z.values[i]) }
+            return p
+        }
+        for i in 0..<z.rows {
+            let row = (i * k)..<((i + 1) * k)
+            let c = z.values[row].max() ?? 0
+            var sum = 0.0
+            for j in row {
+                p.values[j] = exp(z.values[j] - c)
+                sum += p.values[j]
+            }
+            for j in row { p.values[j] /= sum }
+        }
+        return p
+    }
+
+    /// ∇²f(θ) in θ's layout: blocks (1/m) X̃ᵀ diag(p_k(δ_kl − p_l)) X̃ for class pairs (k, l),
+    /// plus λ on the weight diagonal. Logistic is the K = 1 case with weights p(1 − p).
+    static func newtonHessian(_ objective: LinearModelObjective, x: Matrix, scores: Matrix) throws(SolverError) -> Matrix {
+        let m = x.rows, dt = x.columns, k = objective.outputs
+        let p = probabilities(objective, scores: scores)
+        let n = dt * k
+        var h = Matrix(rows: n, columns: n)
+        do {
+            if objective.kind == .logistic {
+                // Nonnegative weights: scale rows by √w and use the symmetric rank-k update.
+                var scaled = x
+                for i in 0..<m {
+                    let root = (p.values[i] * (1 - p.values[i]) / Double(m)).squareRoot()
+                    for j in 0..<dt { scaled.values[i * dt + j] *= root }
+                }
+                try BLAS.syrkTransposed(scaled, into: &h)
+                BLAS.symmetrizeUpper(&h)
+            } else {
+                // Off-diagonal class pairs have negative weights, so use gemm on X̃ᵀ(diag(w)X̃).
+                var scaled = x
+                var block = Matrix(rows: dt, columns: dt)
+                for a in 0..<k {
+                    for c in a..<k {
+                        for i in 0..<m {
+                            let pa = p.values[i * k + a], pc = p.values[i * k + c]
+                            let w = pa * ((a == c ? 1 : 0) - pc) / Double(m)
+                            for j in 0..<dt { scaled.values[i * dt + j] = x.values[i * dt + j] * w }
+                        }
+                        try BLAS.gemm(transposeA: true, x, scaled, into: &block)
+                        for f in 0..<dt {
+                            for g in 0..<dt {
+                                let v = block.values[f * dt + g]
+                                h.values[(f * k + a) * n + g * k + c] = v
+                                h.values[(g * k + c) * n + f * k + a] = v
+                            }
+                        }
+                    }
+                }
+            }
+        } catch {
+            throw .linearAlgebra(error)
+        }
+        for i in 0..<objective.weightCount { h.values[i * n + i] += objective.l2 }
+        return h
+    }
+
+    // MARK: - Softmax invariance
+
+    /// Index groups {f·K + k : k < K} along which softmax is invariant (shifting all classes by
+    /// one constant): the bias row when there is a bias, and every weight row when λ = 0.
+    static func invariantGroups(_ objective: LinearModelObjective, augmentedColumns dt: Int) -> [[Int]] {
+        guard objective.kind == .softmax else { return [] }
+        let k = objective.outputs
+        var rows: [Int] = []
+        if objective.l2 == 0 { rows.append(contentsOf: 0..<objective.featureCount) }
+        if objective.fitsBias { rows.append(objective.featureCount) }
+        return rows.map { f in (0..<k).map { f * k + $0 } }
+    }
+
+    /// H + c·Σ vvᵀ over the unit vectors v = 1/√K on each group, c = mean diagonal of H. The
+    /// gradient is orthogonal to every v, so the Newton step is unchanged; only the (exact) null
+    /// space is filled in, which lets Cholesky run.
+    private static func addInvariantCurvature(_ h: inout Matrix, groups: [[Int]]) {
+        guard let first = groups.first else { return }
+        let n = h.rows
+        var trace = 0.0
+        for i in 0..<n { trace += h.values[i * n + i] }
+        let c = max(trace / Double(n), 1e-8) / Double(first.count)
+        for group in groups {
+            for i in group {
+                for j in group { h.values[i * n + j] += c }
+            }
+        }
+    }
+
+    /// Removes the component of `step` along the invariant directions (group means), so rounding
+    /// cannot drift θ away from the minimum-norm optimum.
+    private static func project(_ step: inout [Double], groups: [[Int]]) {
+        for group in groups {
+            var mean = 0.0
+            for i in group { mean += step[i] }
+            mean /= Double(group.count)
+            for i in group { step[i] -= mean }
+        }
+    }
+
+    // MARK: - Newton step and line search
+
+    private static func newtonStep(
+        _ h: Matrix, gradient: [Double], method: SolverMethod,
+        fallbackNoted: inout Bool, notes: inout [String]
+    ) throws(SolverError) -> [Double] {
+        let rhs = gradient.map { -$0 }
+        let rankTolerance = 1e-12
+        do {
+            switch method {
+            case .cholesky:
+                return try LAPACK.potrs(LAPACK.potrf(h), rhs)
+            case .qr:
+                return try LAPACK.gels(h, rhs).solution
+            case .svd:
+                return try LAPACK.gelsd(h, rhs, rcond: rankTolerance).solution
+            case .auto:
+                do {
+                    return try LAPACK.potrs(LAPACK.potrf(h), rhs)
+                } catch .notPositiveDefinite(let order) {
+                    if !fallbackNoted {
+                        fallbackNoted = true
+                        notes.append("newton: Hessian not positive definite (leading minor \(order); rank-deficient features?), Newton systems solved by SVD (dgelsd, minimum norm, rcond \(rankTolerance))")
+                    }
+                    return try LAPACK.gelsd(h, rhs, rcond: rankTolerance).solution
+                }
+            }
+        } catch {
+            throw .linearAlgebra(error)
+        }
+    }
+
+    /// Armijo backtracking: the largest t = 2⁻ʲ with f(θ + t·s) ≤ f(θ) + 10⁻⁴·t·∇fᵀs. Near the
+    /// optimum the predicted decrease drops below the rounding of f, where Armijo is meaningless;
+    /// the full Newton step is then taken (the quadratic-convergence regime).
+    private static func lineSearch(
+        _ objective: LinearModelObjective, theta: [Double], value: Double, step: [Double], slope: Double
+    ) throws(SolverError) -> (theta: [Double], evaluation: (value: Double, gradient: [Double], gradientNorm: Double))? {
+        let roundingLevel = 64 * Double.ulpOfOne * max(1, abs(value))
+        var t = 1.0
+        for _ in 0..<60 {
+            var candidate = theta
+            for i in candidate.indices { candidate[i] += t * step[i] }
+            let evaluation = try evaluate(objective, candidate)
+            if evaluation.value.isFinite
+                && (evaluation.value <= value + 1e-4 * t * slope || (t == 1 && -slope <= roundingLevel)) {
+                return (candidate, evaluation)
+            }
+            t /= 2
+        }
+        return nil
+    }
+
+    // MARK: - Separation tests
+
+    /// min over examples of the margin: (2y − 1)·z (logistic) or z_y − max_{k≠y} z_k (softmax).
+    static func minimumMargin(_ objective: LinearModelObjective, scores z: Matrix) -> Double {
+        let k = z.columns
+        var smallest = Double.infinity
+        for i in 0..<z.rows {
+            let y = Int(objective.targets[i])
+            if objective.kind == .logistic {
+                smallest = min(smallest, (y == 1 ? 1 : -1) * z.values[i])
+            } else {
+                var other = -Double.infinity
+                for j in 0..<k where j != y { other = max(other, z.values[i * k + j]) }
+                smallest = min(smallest, z.values[i * k + y] - other)
+            }
+        }
+        return smallest
+    }
+
+    /// Whether moving along `step` lowers no example's margin (beyond `recessionTolerance` of the
+    /// largest score change) while changing the scores at all: a direction along which the loss
+    /// decreases forever, i.e. a (quasi-)separating direction.
+    private static func movesNoMarginDown(_ objective: LinearModelObjective, x: Matrix, step: [Double]) throws(SolverError) -> Bool {
+        let k = objective.outputs
+        var change = Matrix(rows: x.rows, columns: k)
+        do {
+            let s = try Matrix(rows: x.columns, columns: k, values: step)
+            try BLAS.gemm(x, s, into: &change)
+        } catch {
+            throw .linearAlgebra(error)
+        }
+        let scale = change.values.reduce(0) { max($0, abs($1)) }
+        guard scale > 1e-6 else { return false }
+        // The margin of the score *change* is min over rival classes of Δz_y − Δz_k.
+        return minimumMargin(objective, scores: change) >= -recessionTolerance * scale
+    }
+}

@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Solves a `LinearModelObjective` to (near) machine precision with LAPACK, so that every
+/// gradient-descent run can be compared with the true optimum.
+///
+/// ## Linear models (MSE)
+/// f(w, b) = (1/m)‖Xw + b − y‖² + (λ/2)‖w‖² is minimised by the normal equations
+/// (XᵀX + (mλ/2)I) w = Xᵀy. The bias is handled exactly by centring: w is solved from the centred
+/// X and y and b = ȳ − x̄ᵀw, so the bias stays unpenalised and the intercept does not worsen the
+/// conditioning.
+/// - `.cholesky`: XᵀX by `dsyrk`, `dpotrf` + `dpotrs`, rcond by `dpocon`. Fast, but the normal
+///   equations square the condition number: the solution loses about log10(1/rcond) digits.
+/// - `.qr`: `dgels` on the least-squares problem [X; √(mλ/2)·I] w ≈ [y; 0] (L2 stays exact),
+///   which loses only about log10(cond X) = ½·log10(1/rcond) digits.
+/// - `.svd`: `dgelsd` on the same problem; singular values below max(rows, d)·ε·σ₁ count as
+///   zero and the minimum-norm solution is returned (the only sensible answer when X is rank
+///   deficient and λ = 0).
+/// - `.auto`: Cholesky; if it fails or rcond < 1e-10 (`choleskyMinimumRcond`: below it more than
+///   ~6 of 16 digits are gone, the accuracy the tests demand of θ) → QR; if R is singular or
+///   numerically rank deficient (rcond(R) < max(rows, d)·ε) → SVD. `notes` records the chain
+///   and the reason for each fallback.
+/// `reciprocalCondition` estimates rcond(XᵀX + (mλ/2)I): from `dpocon` when Cholesky ran,
+/// otherwise rcond(R)² (QR) or (σmin/σmax)² (SVD).
+///
+/// ## Logistic and softmax models
+/// Newton's method (IRLS) from θ = 0 on the exact Hessian
+/// (1/m) Σᵢ x̃ᵢx̃ᵢᵀ ⊗ (diag(pᵢ) − pᵢpᵢᵀ) + λ on the weight diagonal (x̃ = x with a 1 for the
+/// bias), with an Armijo backtracking line search, until ‖∇f‖ < `tolerance` (default 1e-10);
+/// `.notConverged` after `maxIterations`. f and ∇f come from `LinearModelObjective`. The Newton
+/// system is solved by Cholesky (`.auto`, `.cholesky`), `dgels` (`.qr`) or `dgelsd` (`.svd`);
+/// `.auto` falls back to the minimum-norm `dgelsd` solution when the Hessian is not positive
+/// definite (rank-deficient features) and says so in `notes`.
+/// - Softmax is invariant to adding one constant to every class's bias (bias unpenalised), and,
+///   when λ = 0, to every class's weights of a feature, so its Hessian is singular along those
+///   directions. They are known exactly, so the solver adds c·vvᵀ for each such unit direction v
+///   (c = mean Hessian diagonal): that makes the matrix positive definite without changing the
+///   step, because ∇f is orthogonal to v. Starting from 0 and projecting each step, the result
+///   is the minimum-norm optimum: every invariant group sums to zero across classes.
+/// - Size limit: the Hessian has n = K·(d + bias) rows; n > 2000 (`maxNewtonSize`, 32 MB and
+///   ~3 GFLOP per factorization) throws `.tooLarge`.
+/// - No optimum: with λ = 0 separable classes have no minimiser (the loss decreases forever
+///   along a separating direction). The solver throws `.noOptimum` when every training example
+///   is classified with a positive margin (an exact certificate of complete separation), when
+///   the loss falls below 1e-12 of its initial value, when ‖W‖ exceeds 1e6, or when three
+///   consecutive Newton steps move no margin down (to 1e-8 relative) — the signature of the
+///   quasi-complete separation of iris, where one class splits off but the rest overlap.
+///
+/// ## Not supported
+/// `model.l1 > 0` makes f non-smooth: there is no Newton/normal-equation optimum, so `.unsupported`
+/// is thrown and the caller should skip the reference.
+public enum ReferenceSolver {
+    /// rcond of the normal matrix below which `.auto` abandons Cholesky for QR.
+    public static let choleskyMinimumRcond = 1e-10
+    /// Largest Newton system (K·(d + bias) unknowns) the solver will form.
+    public static let maxNewtonSize = 2000
+    /// Weight norm beyond which λ = 0 classification is declared to have no optimum.
+    static let divergentWeightNorm = 1e6
+
+    /// Solves `objective` to its optimum. See the type's documentation for methods and limits.
+    public static func solve(
+        _ objective: LinearModelObjective, method: SolverMethod = .auto,
+        maxIterations: Int = 100, tolerance: Double = 1e-10
+    ) throws(SolverError) -> ReferenceSolution {
+        try validate(objective)
+        switch objective.kind {
+        case .linear:
+            return try solveLeastSquares(objective, method: method)
+        case .logistic, .softmax:
+            return try solveNewton(objective, method: method, maxIterations: maxIterations, tolerance: tolerance)
+        }
+    }
+
+    /// Eigenvalues of the Hessian (2/m)X̃ᵀX̃ + λ·(weights) of a linear model's objective, where X̃
+    /// has a ones column when the model fits a bias (an unpenalised coordinate). The L1 term, if
+    /// any, has no curvature and is ignored.
+    public static func spectrum(_ objective: LinearModelObjective) throws(SolverError) -> HessianSpectrum {
+        guard objective.kind == .linear else {
+            throw .unsupported("the Hessian spectrum is only defined here for linear models (constant Hessian); got \(objective.kind.rawValue)")
+        }
+        try validate(objective)
+        let m = objective.exampleCount
+        let x = augmentedFeatures(objective)
+        var h = Matrix(rows: x.columns, columns: x.columns)
+        do {
+            try BLAS.syrkTransposed(alpha: 2 / Double(m), x, into: &h)
+            for i in 0..<objective.featureCount { h[i, i] += objective.l2 }
+            BLAS.symmetrizeUpper(&h)
+            return HessianSpectrum(eigenvalues: try LAPACK.syevd(h).values)
+        } catch {
+            throw .linearAlgebra(error)
+        }
+    }
+
+    /// max over i of |1 − η·λᵢ|: the factor by which gradient descent with step η shrinks the
+    /// error per iteration on a quadratic with Hessian eigenvalues λᵢ (< 1 iff it converges).
+    public static func contractionFactor(spectrum eigenvalues: [Double], lr: Double) -> Double {
+        eigenvalues.reduce(0) { max($0, abs(1 - lr * $1)) }
+    }
+
+    // MARK: - Shared helpers
+
+    /// Rejects what no method can solve, before any LAPACK call sees it.
+    static func validate(_ objective: LinearModelObjective) throws(SolverError) {
+        guard objective.l1 == 0 else {
+            throw .unsupported("model.l1 = \(objective.l1) > 0 makes the objective non-smooth; there is no Newton/normal-equation optimum, so the reference is skipped")
+        }
+        guard objective.l2 >= 0, objective.l2.isFinite else {
+            throw .invalidData("model.l2 must be finite and ≥ 0, got \(objective.l2)")
+        }
+        guard objective.exampleCount > 0 else { throw .invalidData("no training examples") }
+        guard objective.features.values.allSatisfy(\.isFinite) else {
+            throw .invalidData("features contain NaN or infinity")
+        }
+        switch objective.kind {
+        case .linear:
+            guard objective.targets.allSatisfy(\.isFinite) else {
+                throw .invalidData("targets contain NaN or infinity")
+            }
+        case .logistic:
+            if let bad = objective.targets.first(where: { $0 != 0 && $0 != 1 }) {
+                throw .invalidData("logistic targets must be 0 or 1, found \(bad)")
+            }
+        case .softmax:
+            let k = objective.outputs
+            guard k >= 2 else { throw .invalidData("softmax needs at least 2 classes, got \(k)") }
+            if let bad = objective.targets.first(where: { !($0 >= 0 && $0 < Double(k) && $0.rounded() == $0) }) {
+                throw .invalidData("softmax targets must be class indices in 0..<\(k), found \(bad)")
+            }
+        }
+    }
+
+    /// X̃: the features with a trailing ones column when the model has a bias, so that θ's
+    /// layout [W row-major; b] is exactly the row-major d̃×K coefficient matrix of X̃.
+    static func augmentedFeatures(_ objective: LinearModelObjective) -> Matrix {
+        guard objective.fitsBias else { return objective.features }
+        let m = objective.exampleCount, d = objective.featureCount
+        var x = Matrix(rows: m, columns: d + 1, repeating: 1)
+        for i in 0..<m {
+            for j in 0..<d { x.values[i * (d + 1) + j] = objective.features.values[i * d + j] }
+        }
+        return x
+    }
+
+    /// Evaluates f and ‖∇f‖ at θ with the objective's own code, so the reference is judged by
+    /// the same numbers the trainer sees.
+    static func evaluate(_ objective: LinearModelObjective, _ theta: [Double]) throws(SolverError) -> (value: Double, gradient: [Double], gradientNorm: Double) {
+        do {
+            let (value, gradient) = try objective.valueAndGradient(theta)
+            return (value, gradient, BLAS.nrm2(gradient))
+        } catch {
+            throw .linearAlgebra(error)
+        }
+    }
+}
