@@ -30,7 +30,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TrainerCoreTests",
-            dependencies: ["TrainerCore"]
+            dependencies: ["TrainerCore"],
+            // Fixtures are read through #filePath, so they stay plain files, not resources.
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "EndToEndTests",

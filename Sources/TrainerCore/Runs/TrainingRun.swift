@@ -100,7 +100,7 @@ public struct TrainingRun {
         summary.plannedSteps = trainer.plannedSteps
 
         let referenceStart = clock.now
-        summary.reference = ReferenceComparison.compute(config: config, data: prepared, outcome: outcome, epochs: log.epochRecords, steps: log.stepRecords)
+        summary.reference = ReferenceComparison.compute(config: config, data: prepared, outcome: outcome, epochs: log.epochRecords)
         summary.referenceSeconds = seconds(referenceStart, clock.now)
 
         do {
