@@ -81,6 +81,15 @@ import Testing
         }
     }
 
+    @Test func stringKeysTakeTheTextAsTyped() throws {
+        let config = try parseConfig(minimalConfigJSON, overrides: ["name=2024", "data.target=true", "runs_dir=\"quoted dir\""])
+        #expect(config.name == "2024")
+        #expect(config.data.target == "true")
+        #expect(config.runsDir == "quoted dir")
+        // Non-string keys still parse JSON, so a string there is reported as one.
+        #expect(configErrorMessage(minimalConfigJSON, overrides: ["seed=\"1\""]) == #"--set seed="1": seed: expected an integer, got "1""#)
+    }
+
     @Test func valueMayContainEqualsSigns() throws {
         let config = try parseConfig(minimalConfigJSON, overrides: ["data.path=a=b.csv"])
         #expect(config.data.path == "a=b.csv")

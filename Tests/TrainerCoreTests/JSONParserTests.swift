@@ -165,6 +165,10 @@ private func parseError(_ text: String) -> JSONParseError? {
             value = elements.first ?? .null
         }
         #expect(levels == depth)
+        // Writing and comparing such a value recurse just as deep; they must cope too.
+        let written = try JSONValue.parse(text).serialized(pretty: false)
+        #expect(written == text)
+        #expect(try JSONValue.parse(written) == (try JSONValue.parse(text)))
     }
 
     @Test func nestingBeyondTheLimitIsAnError() {

@@ -100,6 +100,38 @@ private func identical(_ a: JSONValue, _ b: JSONValue) -> Bool {
         #expect(needingSeventeen > 1_000)
     }
 
+    /// A small mutation fuzzer: corrupt valid documents byte by byte. The parser must either
+    /// return a value that round-trips or throw a positioned error; it must never crash.
+    @Test func mutatedInputNeverCrashes() throws {
+        var rng = SplitMix64(state: 99)
+        let alphabet = Array(#"{}[]:,"\u0123456789abcdefEe+-.tnrul \#n"#.utf8) + [0x00, 0xC3, 0xA9, 0xFF]
+        var parsedCount = 0, rejectedCount = 0
+        for _ in 0..<3_000 {
+            var bytes = Array(randomValue(&rng, depth: 0).serialized(pretty: Bool.random(using: &rng)).utf8)
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                let position = Int.random(in: 0...bytes.count, using: &rng)
+                let byte = alphabet[Int.random(in: 0..<alphabet.count, using: &rng)]
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: bytes.insert(byte, at: position)
+                case 1 where position < bytes.count: bytes[position] = byte
+                default: if position < bytes.count { bytes.remove(at: position) }
+                }
+            }
+            do {
+                let value = try JSONValue.parse(utf8: bytes)
+                parsedCount += 1
+                #expect(try JSONValue.parse(value.serialized()) == value)
+            } catch {
+                rejectedCount += 1
+                #expect(error.line >= 1 && error.column >= 1)
+                #expect(!error.reason.isEmpty)
+            }
+        }
+        // Both outcomes must actually occur, or the fuzzer is not exercising anything.
+        #expect(parsedCount > 100)
+        #expect(rejectedCount > 100)
+    }
+
     @Test func nonFiniteNumbersBecomeNull() throws {
         let value = JSONValue.array([.number(.infinity), .number(.nan)])
         #expect(try JSONValue.parse(value.serialized()) == .array([.null, .null]))

@@ -6,7 +6,8 @@ struct ConfigOverride: Equatable {
     /// The key path split at dots.
     var components: [String]
     /// The value: parsed as JSON when it parses, else the raw text as a string, so that
-    /// `model.type=logistic` works without shell-quoting `"logistic"`.
+    /// `model.type=logistic` works without shell-quoting `"logistic"`. For keys whose schema
+    /// type is a string, non-string JSON is taken as text too.
     var value: JSONValue
 
     init(parsing text: String) throws(ConfigError) {
@@ -24,7 +25,19 @@ struct ConfigOverride: Equatable {
         }
         self.text = text
         self.components = components
-        self.value = (try? JSONValue.parse(rawValue)) ?? .string(rawValue)
+        let parsed = (try? JSONValue.parse(rawValue)) ?? .string(rawValue)
+        // A string-valued key takes the text as typed even when it happens to be valid JSON,
+        // so `name=2024` names the run "2024" instead of failing on the number 2024.
+        switch ConfigSchema.key(key)?.type {
+        case .string?, .enumeration?:
+            if case .string = parsed {
+                self.value = parsed
+            } else {
+                self.value = .string(rawValue)
+            }
+        default:
+            self.value = parsed
+        }
     }
 
     /// `root` with the value set, creating intermediate objects that are absent or `null`.

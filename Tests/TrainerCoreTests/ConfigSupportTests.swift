@@ -1,3 +1,4 @@
+// Shared helpers for the Config*Tests suites (no tests of its own).
 import Testing
 @testable import TrainerCore
 
