@@ -43,10 +43,10 @@ public enum ConfigSchema {
 
         ConfigKey("schedule", .section, default: .children, doc: "Learning-rate schedule."),
         ConfigKey("schedule.type", cases(ScheduleType.self), default: text("constant"), doc: "Schedule shape."),
-        ConfigKey("schedule.step_size", .integer, default: number(10), .atLeast(1), doc: "Epochs between decays (step schedule)."),
+        ConfigKey("schedule.step_size", .integer, default: number(10), .atLeast(1), doc: "Optimizer steps between decays by gamma (step schedule)."),
         ConfigKey("schedule.gamma", .number, default: number(0.1), .openClosed(0, 1), doc: "Decay factor (step and exponential schedules)."),
         ConfigKey("schedule.min_lr", .number, default: number(0), .atLeast(0), doc: "Final learning rate of the cosine schedule."),
-        ConfigKey("schedule.warmup_steps", .integer, default: number(0), .atLeast(0), doc: "Steps of linear warm-up from 0 to lr."),
+        ConfigKey("schedule.warmup_steps", .integer, default: number(0), .atLeast(0), doc: "Optimizer steps of linear warm-up: lr·(t+1)/W for step t < W."),
 
         ConfigKey("training", .section, default: .children, doc: "The training loop."),
         ConfigKey("training.epochs", .integer, default: number(100), .atLeast(1), doc: "Passes over the training split."),
