@@ -113,7 +113,7 @@ struct SummaryBuilder {
             lines.append("diverged   step \(div.step) (epoch \(div.epoch)), lr \(fmt(div.lr)), ‖g‖ \(fmt(div.gradNorm)): \(div.reason)")
             lines.append("hint       \(div.hint)")
         }
-        lines.append("time       load \(fmt(loadSeconds)) s, train \(fmt(trainSeconds)) s, reference \(fmt(referenceSeconds)) s")
+        lines.append(String(format: "time       load %.3f s, train %.3f s, reference %.3f s", loadSeconds, trainSeconds, referenceSeconds))
         return lines.joined(separator: "\n")
     }
 

@@ -117,6 +117,9 @@ public struct TrainingRun {
         do {
             try AtomicFile.write(model.json().serialized(), to: directory.file("model.json"))
             try AtomicFile.write(json.serialized(), to: directory.file("summary.json"))
+            try RunArtifacts.write(RunRecord(
+                directory: directory, config: config, status: outcome.status, outcome: outcome,
+                steps: log.stepRecords, epochs: log.epochRecords, reference: summary.reference, summary: json))
         } catch {
             throw .runFolder(error)
         }

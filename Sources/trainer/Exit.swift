@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import TrainerCore
+
+/// Exit codes (documented in README and in `trainer --help`).
+enum Exit {
+    static let diverged: Int32 = 3
+    static let failed: Int32 = 4
+    static let badInput: Int32 = 65
+    static let cannotWrite: Int32 = 73
+    static let internalError: Int32 = 70
+
+    /// Prints the error as `trainer: …` on stderr and returns the exit code for it.
+    static func report(_ error: TrainerError) -> ExitCode {
+        FileHandle.standardError.write(Data("trainer: \(error)\n".utf8))
+        switch error {
+        case .config, .data: return ExitCode(badInput)
+        case .runFolder: return ExitCode(cannotWrite)
+        case .internalError: return ExitCode(internalError)
+        }
+    }
+}
+
