@@ -25,6 +25,7 @@ struct SummaryBuilder {
     var final: EpochRecord?
     var finalGradNorm: Double?
     var reference: ReferenceComparison?
+    var diagnosis: Diagnosis?
 
     var isClassifier: Bool { config.model.type.isClassifier }
     var metricName: String { isClassifier ? "accuracy" : "r2" }
@@ -73,6 +74,7 @@ struct SummaryBuilder {
         }
         if outcome != nil {
             fields.append(("reference", reference?.json() ?? .null))
+            fields.append(("diagnosis", diagnosis?.json() ?? .null))
         }
         fields.append(("data", .object([
             ("path", .string(dataPath)),
@@ -109,6 +111,7 @@ struct SummaryBuilder {
         }
         if let finalGradNorm { lines.append("‖∇f‖      \(fmt(finalGradNorm)) (full batch, final weights)") }
         if let reference { lines += reference.textLines() }
+        if let diagnosis { lines += diagnosis.textLines() }
         if let div = outcome?.divergence {
             lines.append("diverged   step \(div.step) (epoch \(div.epoch)), lr \(fmt(div.lr)), ‖g‖ \(fmt(div.gradNorm)): \(div.reason)")
             lines.append("hint       \(div.hint)")

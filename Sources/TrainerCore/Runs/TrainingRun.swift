@@ -102,6 +102,9 @@ public struct TrainingRun {
         let referenceStart = clock.now
         summary.reference = ReferenceComparison.compute(config: config, data: prepared, outcome: outcome, epochs: log.epochRecords)
         summary.referenceSeconds = seconds(referenceStart, clock.now)
+        summary.diagnosis = Diagnosis.analyze(
+            steps: log.stepRecords, epochs: log.epochRecords, outcome: outcome, reference: summary.reference,
+            clipNorm: config.training.clipNorm)
 
         do {
             summary.final = try trainer.evaluate(outcome.parameters, epoch: outcome.epochsCompleted, step: outcome.steps)
