@@ -6,6 +6,7 @@ import TrainerCore
 enum Exit {
     static let diverged: Int32 = 3
     static let failed: Int32 = 4
+    static let noOptimum: Int32 = 6
     static let badInput: Int32 = 65
     static let cannotWrite: Int32 = 73
     static let internalError: Int32 = 70

@@ -11,12 +11,13 @@ struct TrainerCommand: ParsableCommand {
         abstract: "Train linear, logistic and softmax regression with gradient descent, and see exactly what it does.",
         discussion: """
             Exit codes: 0 success; 3 training diverged; 4 a non-finite value with \
-            training.on_nonfinite = "error"; 64 bad command line; 65 bad config or data; \
+            training.on_nonfinite = "error"; 6 `solve` found no optimum; 64 bad command line; 65 bad config or data; \
             73 the run folder cannot be written; 70 internal error.
             """,
         version: TrainerCore.version,
         subcommands: [
             Run.self,
+            Solve.self,
         ]
     )
 }
