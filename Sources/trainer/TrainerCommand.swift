@@ -20,5 +20,10 @@ struct TrainerCommand: ParsableCommand {
             Solve.self,
         ]
     )
-}
 
+    /// Fixes OpenBLAS's kernel choice before anything else runs (see `BLASKernelSelection`).
+    static func main() {
+        BLASKernelSelection.reexecIfNeeded()
+        main(nil)
+    }
+}
