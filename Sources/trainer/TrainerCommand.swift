@@ -18,6 +18,7 @@ struct TrainerCommand: ParsableCommand {
         subcommands: [
             Run.self,
             Solve.self,
+            ConfigKeys.self,
         ]
     )
 
