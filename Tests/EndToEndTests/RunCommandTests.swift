@@ -98,4 +98,27 @@ struct RunCommandTests {
         #expect(result.status == 65)
         #expect(result.stderr.contains("did you mean \"logreg\""), "stderr: \(result.stderr)")
     }
+
+    @Test func divergingRunExits3AndLeavesACompleteFolder() throws {
+        let runs = try TrainerBinary.temporaryDirectory()
+        let result = try TrainerBinary.run([
+            "run", "linreg", "--set", "runs_dir=\(runs.path)", "--set", "optimizer.lr=100",
+            "--set", "data.standardize=false", "--set", "training.batch_size=\"full\"",
+        ])
+        #expect(result.status == 3, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("hint"))
+        let folder = runs.appendingPathComponent("linreg")
+        let summary = try TrainerBinary.json(folder.appendingPathComponent("summary.json"))
+        #expect(summary["status"] as? String == "diverged")
+        let divergence = try #require(summary["divergence"] as? [String: Any])
+        let step = try #require(divergence["step"] as? Int)
+        #expect(step >= 1)
+        #expect(divergence["lr"] as? Double == 100)
+        #expect((divergence["hint"] as? String)?.contains("data.standardize") == true)
+        // The folder is complete and readable: the model, and metrics up to the diverging step.
+        let model = try TrainerBinary.json(folder.appendingPathComponent("model.json"))
+        #expect(model["weights"] != nil)
+        let metrics = try TrainerBinary.csv(folder.appendingPathComponent("metrics.csv"))
+        #expect(metrics.rows.last?.first == String(step))
+    }
 }

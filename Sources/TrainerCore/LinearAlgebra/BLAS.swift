@@ -150,4 +150,11 @@ public enum BLAS {
         guard let c = openblas_get_corename() else { return "unknown" }
         return String(cString: c)
     }
+
+    /// The LAPACK version LAPACKE links against, e.g. "3.11.0".
+    public static var lapackVersion: String {
+        var major: Int32 = 0, minor: Int32 = 0, patch: Int32 = 0
+        LAPACKE_ilaver(&major, &minor, &patch)
+        return "\(major).\(minor).\(patch)"
+    }
 }

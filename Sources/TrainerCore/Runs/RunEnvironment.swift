@@ -6,6 +6,19 @@ public struct RunEnvironment: Sendable {
     public var blasThreads = BLAS.threadCount
     public var blasCore = BLAS.coreName
     public var blasConfiguration = BLAS.configuration
+    public var lapackVersion = BLAS.lapackVersion
+    /// The Swift compiler that built trainer.
+    public var swiftVersion: String = {
+        #if swift(>=6.3)
+        return "6.3 or newer"
+        #elseif swift(>=6.2)
+        return "6.2"
+        #elseif swift(>=6.1)
+        return "6.1"
+        #else
+        return "6.0"
+        #endif
+    }()
     public var openblasCoretype = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
     public var gitCommit: String?
     public var hostname = ProcessInfo.processInfo.hostName
@@ -39,6 +52,8 @@ public struct RunEnvironment: Sendable {
             ("blas_threads", .number(Double(blasThreads))),
             ("blas_core", .string(blasCore)),
             ("blas_config", .string(blasConfiguration)),
+            ("lapack_version", .string(lapackVersion)),
+            ("swift_version", .string(swiftVersion)),
             ("openblas_coretype", openblasCoretype.map { .string($0) } ?? .null),
             ("hostname", .string(hostname)),
             ("os", .string(operatingSystem)),
