@@ -17,6 +17,10 @@ struct TrainerCommand: ParsableCommand {
         version: TrainerCore.version,
         subcommands: [
             Run.self,
+            Inspect.self,
+            Compare.self,
+            Predict.self,
+            Evaluate.self,
         ]
     )
 }
