@@ -38,9 +38,9 @@ struct Compare: ParsableCommand {
         if let svg {
             let chart = comparison.lossChart()
             do {
-                try AtomicFile.write(chart.svg, to: svg)
+                try OutputFile.write(chart.svg, to: svg)
             } catch {
-                throw Exit.report(.runFolder(error))
+                throw Exit.report(output: error)
             }
             var note = "wrote \(svg)"
             if !chart.missing.isEmpty { note += " (no metrics.csv, left out: \(chart.missing.joined(separator: ", ")))" }

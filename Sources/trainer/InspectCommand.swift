@@ -55,4 +55,11 @@ extension Exit {
         FileHandle.standardError.write(Data("trainer: \(error)\n".utf8))
         return ExitCode(badInput)
     }
+
+    /// Reports an output file (`--out`, `--svg`) that cannot be written (73), without the
+    /// "run folder error" prefix `report(.runFolder(_:))` would add: the file is the user's.
+    static func report(output error: RunFolderError) -> ExitCode {
+        FileHandle.standardError.write(Data("trainer: \(error)\n".utf8))
+        return ExitCode(cannotWrite)
+    }
 }

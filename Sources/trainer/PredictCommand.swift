@@ -39,9 +39,9 @@ struct Predict: ParsableCommand {
         let csv = Predictor(model: model).csv(input)
         if let out {
             do {
-                try AtomicFile.write(csv, to: out)
+                try OutputFile.write(csv, to: out)
             } catch {
-                throw Exit.report(.runFolder(error))
+                throw Exit.report(output: error)
             }
         } else {
             FileHandle.standardOutput.write(Data(csv.utf8))

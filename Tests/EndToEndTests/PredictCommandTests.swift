@@ -100,4 +100,13 @@ struct PredictCommandTests {
         #expect(result.status == 65)
         #expect(result.stderr.contains(missing) && result.stderr.contains("no such run folder"), "stderr: \(result.stderr)")
     }
+
+    @Test func unwritableOutFailsWith73NamingTheFile() throws {
+        let runs = try TrainerBinary.temporaryDirectory()
+        let folder = try TrainerBinary.train("logreg", into: runs, settings: ["training.epochs=1"])
+        let out = runs.appendingPathComponent("missing-folder/preds.csv").path
+        let result = try TrainerBinary.run(["predict", folder.path, "--data", breastCancer.path, "--out", out])
+        #expect(result.status == 73)
+        #expect(result.stderr == "trainer: \(out): cannot write: folder \(runs.path)/missing-folder: No such file or directory\n", "stderr: \(result.stderr)")
+    }
 }
