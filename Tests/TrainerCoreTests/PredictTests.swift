@@ -87,6 +87,7 @@ struct PredictTests {
         let error = try #require(throws: DataError.self) { _ = try input("id,c\n1,2\n", linear) }
         #expect(error.file == "data.csv" && error.line == 1)
         #expect(error.reason.contains("\"a\", \"b\""), "\(error)")
+        #expect(error.reason.hasSuffix("none of them is in the file, whose columns are \"id\", \"c\""), "\(error)")
         let one = try #require(throws: DataError.self) { _ = try input("A,b\n1,2\n", linear) }
         #expect(one.reason.contains("\"a\"") && one.reason.contains("did you mean \"A\""), "\(one)")
     }

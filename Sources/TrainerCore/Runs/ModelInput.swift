@@ -34,6 +34,9 @@ public struct ModelInput: Sendable {
             var reason = "missing \(missing.count == 1 ? "feature column" : "\(missing.count) feature columns") the model needs: \(list)"
             if missing.count == 1, let suggestion = ColumnNameSuggester.suggestion(for: missing[0], among: header) {
                 reason += " (did you mean \"\(suggestion)\"?)"
+            } else if missing.count == model.features.count {
+                // Nothing matches: most likely the wrong file or the wrong run.
+                reason += "; none of them is in the file, whose columns are " + header.map { "\"\($0)\"" }.joined(separator: ", ")
             }
             throw DataError(file: file, line: reader.headerLine, reason: reason)
         }
