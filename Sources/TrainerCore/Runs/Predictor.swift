@@ -24,11 +24,13 @@ public struct Predictor: Sendable {
     }
 
     /// The K scores for one row of raw (unstandardized) features in `model.features` order.
+    /// Entries beyond the model's feature count are ignored (rows from `ModelInput` always fit).
     public func scores(_ x: ArraySlice<Double>) -> [Double] {
         let k = model.outputs
         var z = (0..<k).map { model.bias(output: $0) }
         let mean = model.standardizer.mean, scale = model.standardizer.scale
-        for (j, raw) in zip(0..., x) {
+        // zip stops at the shortest, so a long row cannot index past the model's arrays.
+        for (j, raw) in zip(0..<min(model.features.count, mean.count, scale.count), x) {
             let standardized = (raw - mean[j]) / scale[j]
             for c in 0..<k { z[c] += standardized * model.weight(feature: j, output: c) }
         }
