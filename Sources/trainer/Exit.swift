@@ -22,3 +22,17 @@ enum Exit {
     }
 }
 
+extension Exit {
+    /// Reports an unreadable run folder or run file as bad input (65).
+    static func report(_ error: RunReadError) -> ExitCode {
+        FileHandle.standardError.write(Data("trainer: \(error)\n".utf8))
+        return ExitCode(badInput)
+    }
+
+    /// Reports an output file (`--out`, `--svg`) that cannot be written (73), without the
+    /// "run folder error" prefix `report(.runFolder(_:))` would add: the file is the user's.
+    static func report(output error: RunFolderError) -> ExitCode {
+        FileHandle.standardError.write(Data("trainer: \(error)\n".utf8))
+        return ExitCode(cannotWrite)
+    }
+}

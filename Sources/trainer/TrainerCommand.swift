@@ -18,6 +18,10 @@ struct TrainerCommand: ParsableCommand {
         subcommands: [
             Run.self,
             Solve.self,
+            Inspect.self,
+            Compare.self,
+            Predict.self,
+            Evaluate.self,
             ConfigKeys.self,
         ]
     )

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `trainer` executable the way a user would, from the package root.
 struct TrainerBinary {
@@ -72,5 +73,31 @@ struct TrainerBinary {
         let text = try String(contentsOf: url, encoding: .utf8)
         let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         return (lines.first ?? [], Array(lines.dropFirst()))
+    }
+}
+
+extension TrainerBinary {
+    /// Trains shipped config `config` quietly into `runs` and returns the run folder.
+    /// (Shared by the inspect/compare/predict/evaluate tests.)
+    static func train(_ config: String, into runs: URL, name: String? = nil, settings: [String] = []) throws -> URL {
+        var arguments = ["run", config, "--set", "runs_dir=\(runs.path)", "--quiet"]
+        for s in settings { arguments += ["--set", s] }
+        if let name { arguments += ["--name", name] }
+        let result = try run(arguments)
+        guard result.status == 0 || result.status == 3 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "trainer run failed: \(result.stderr)"])
+        }
+        return runs.appendingPathComponent(name ?? config)
+    }
+
+    /// Fraction of rows whose `label` column equals the dataset's target column.
+    static func accuracy(predictions: String, dataset: URL, target: String) throws -> (accuracy: Double, rows: Int) {
+        let labels = predictions.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) }
+        let data = try csv(dataset)
+        let column = try #require(data.header.firstIndex(of: target))
+        let truth = data.rows.map { $0[column] }
+        guard labels.count == truth.count else { return (0, labels.count) }
+        let correct = zip(labels, truth).filter { $0 == $1 }.count
+        return (Double(correct) / Double(truth.count), labels.count)
     }
 }

@@ -71,3 +71,81 @@ public struct SavedModel: Equatable, Sendable {
         return .object(fields)
     }
 }
+
+extension SavedModel {
+    /// Reads `model.json` from `path`.
+    ///
+    /// - Throws: `RunReadError` naming the file, and the line/column (syntax) or key (shape).
+    public static func load(path: String) throws(RunReadError) -> SavedModel {
+        let reader = try JSONFieldReader.load(path: path)
+        return try SavedModel(json: reader.value, file: path)
+    }
+
+    /// Parses the document `json()` writes, checking every shape against `features` and `classes`
+    /// so a hand-edited or truncated file fails here with its key, not later with an index trap.
+    /// `file` is only used in errors.
+    public init(json: JSONValue, file: String) throws(RunReadError) {
+        let r = JSONFieldReader(json, file: file)
+        if let version = try r.number("format_version"), version != 1 {
+            throw r.error("format_version", "unsupported version \(fmt(version)); this trainer reads version 1")
+        }
+        guard let typeName = try r.string("type") else { throw r.error("type", "missing: expected \"linear\", \"logistic\" or \"softmax\"") }
+        guard let kind = ModelKind(rawValue: typeName) else {
+            throw r.error("type", "unknown model type \"\(typeName)\": expected \"linear\", \"logistic\" or \"softmax\"")
+        }
+        guard let features = try r.strings("features"), !features.isEmpty else { throw r.error("features", "missing or empty: expected the feature column names") }
+        var seen: Set<String> = []
+        for (i, name) in features.enumerated() where !seen.insert(name).inserted {
+            throw r.error("features[\(i)]", "feature \"\(name)\" is listed twice")
+        }
+        guard let target = try r.string("target") else { throw r.error("target", "missing: expected the target column name") }
+        let classes = try r.strings("classes")
+        switch kind {
+        case .linear:
+            if classes != nil { throw r.error("classes", "a linear model has no classes") }
+        case .logistic:
+            guard classes?.count == 2 else { throw r.error("classes", "a logistic model needs exactly 2 classes") }
+        case .softmax:
+            guard let classes, classes.count >= 2 else { throw r.error("classes", "a softmax model needs at least 2 classes") }
+            if Set(classes).count != classes.count { throw r.error("classes", "a class is listed twice") }
+        }
+        let fitsBias = try r.bool("fits_bias") ?? true
+        let d = features.count
+        let k = kind == .softmax ? (classes?.count ?? 0) : 1
+
+        // θ layout: W (d×K, row-major, so feature-major), then K biases when fitsBias.
+        var parameters = [Double](repeating: 0, count: d * k + (fitsBias ? k : 0))
+        var biases: [Double]
+        if kind == .softmax {
+            guard case .array(let rows) = try r.required("weights") else {
+                throw r.error("weights", "expected \(k) arrays (one per class) of \(d) numbers")
+            }
+            guard rows.count == k else { throw r.error("weights", "expected \(k) arrays (one per class), found \(rows.count)") }
+            for (c, row) in rows.enumerated() {
+                let w = try JSONFieldReader.numbers(row, file: file, path: "weights[\(c)]", count: d)
+                for j in 0..<d { parameters[j * k + c] = w[j] }
+            }
+            biases = try r.numbers("bias", count: k)
+        } else {
+            let w = try r.numbers("weights", count: d)
+            for j in 0..<d { parameters[j] = w[j] }
+            guard let b = try r.number("bias") else { throw r.error("bias", "missing or null: expected a finite number") }
+            biases = [b]
+        }
+        if fitsBias {
+            for c in 0..<k { parameters[d * k + c] = biases[c] }
+        } else if biases.contains(where: { $0 != 0 }) {
+            throw r.error("bias", "is non-zero but fits_bias is false")
+        }
+        guard let s = try r.object("standardization") else {
+            throw r.error("standardization", "missing: expected {\"mean\": [...], \"scale\": [...]} with \(d) numbers each")
+        }
+        let mean = try s.numbers("mean", count: d)
+        let scale = try s.numbers("scale", count: d)
+        for (j, v) in scale.enumerated() where !(v > 0) {
+            throw s.error("scale[\(j)]", "must be positive, got \(fmt(v))")
+        }
+        self.init(kind: kind, features: features, target: target, classes: classes, parameters: parameters,
+                  fitsBias: fitsBias, standardizer: Standardizer(mean: mean, scale: scale))
+    }
+}
