@@ -17,6 +17,7 @@ struct TrainerCommand: ParsableCommand {
         version: TrainerCore.version,
         subcommands: [
             Run.self,
+            Gradcheck.self,
         ]
     )
 }
