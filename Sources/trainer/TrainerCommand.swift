@@ -11,7 +11,7 @@ struct TrainerCommand: ParsableCommand {
         abstract: "Train linear, logistic and softmax regression with gradient descent, and see exactly what it does.",
         discussion: """
             Exit codes: 0 success; 3 training diverged; 4 a non-finite value with \
-            training.on_nonfinite = "error"; 6 `solve` found no optimum; 64 bad command line; 65 bad config or data; \
+            training.on_nonfinite = "error"; 5 `gradcheck` found a wrong gradient; 6 `solve` found no optimum; 7 `gradcheck` result suspicious; 64 bad command line; 65 bad config or data; \
             73 the run folder cannot be written; 70 internal error.
             """,
         version: TrainerCore.version,
@@ -23,6 +23,7 @@ struct TrainerCommand: ParsableCommand {
             Predict.self,
             Evaluate.self,
             ConfigKeys.self,
+            Gradcheck.self,
         ]
     )
 

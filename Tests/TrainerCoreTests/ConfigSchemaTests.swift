@@ -13,7 +13,7 @@ import Testing
             }
             #expect(!key.doc.isEmpty, "\(key.path) is undocumented")
         }
-        #expect(ConfigSchema.keys.count == 51)
+        #expect(ConfigSchema.keys.count == 61)
     }
 
     @Test func defaultsPassTheirOwnTypeAndConstraint() {
@@ -36,7 +36,8 @@ import Testing
         #expect(lines.first == "| key | type | default | meaning |")
         #expect(lines.dropFirst(2).map { $0.split(separator: "`").dropFirst().first.map(String.init) } == ConfigSchema.keys.map(\.path))
         #expect(lines.contains("| `optimizer.lr` | number, > 0 | `0.01` | Base learning rate. |"))
-        #expect(lines.contains("| `data.path` | string, non-empty | required | CSV file with a header row. |"))
+        #expect(lines.contains("| `data.path` | string or null, non-empty; null with `data.synthetic` | required unless `data.synthetic` is set | CSV file with a header row. |"))
+        #expect(lines.contains("| `data.target` | string, non-empty | required unless `data.synthetic` is set (then `\"y\"`) | Name of the target column. |"))
         #expect(lines.contains("| `optimizer.type` | one of `sgd`, `adam`, `adamw` | `\"sgd\"` | Optimizer algorithm. |"))
         #expect(lines.contains("| `training.clip_norm` | number or null, > 0 | `null` | Clip the gradient's global L2 norm to this value; null disables. |"))
         #expect(lines.contains("| `name` | string, non-empty, no `/`, no leading `.`, at most 100 characters | config file name without extension | Run name; run folders are named after it. |"))
@@ -44,8 +45,11 @@ import Testing
         for line in lines { #expect(line.hasPrefix("| ") && line.hasSuffix(" |")) }
     }
 
+    /// Every nullable section switched on, so every key is resolved.
+    static let everySectionOn = #"{"data": {"synthetic": {"rows": 10, "features": 2}}, "model": {"type": "linear"}, "training": {"early_stopping": {}}}"#
+
     @Test func resolvedJSONHasEveryKeyInSchemaOrder() throws {
-        let config = try parseConfig(withKey("training", "early_stopping", "{}"))
+        let config = try parseConfig(Self.everySectionOn)
         var paths: [String] = []
         func collect(_ value: JSONValue, prefix: String) {
             guard case .object(let members) = value else { return }
@@ -91,7 +95,7 @@ import Testing
     }
 
     @Test func resolvedValuesCoverExactlyTheSchemaLeaves() throws {
-        let config = try parseConfig(withKey("training", "early_stopping", "{}"))
+        let config = try parseConfig(Self.everySectionOn)
         let expected = Set(ConfigSchema.keys.filter { $0.type != .section || $0.nullable }.map(\.path))
         #expect(Set(config.resolvedValues().keys) == expected)
     }

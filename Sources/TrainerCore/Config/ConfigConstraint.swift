@@ -19,6 +19,14 @@ public enum ConfigConstraint: Equatable, Sendable {
     case featureList
     /// `optimizer.nesterov` needs momentum and no dampening (as in PyTorch's SGD).
     case nesterov
+    /// `data.path`: non-empty, and absent or null when `data.synthetic` generates the data.
+    case csvPath
+    /// `data.synthetic`: the shapes of weights, bias, features and classes agree with each
+    /// other and with `model.type`.
+    case syntheticData
+    /// `sweep`: every key is a config key that can be swept, and every listed value is valid
+    /// for that key on its own (cross-member checks happen when the grid is expanded).
+    case sweepGrid
 
     /// The longest accepted run name.
     public static let maxNameLength = 100
@@ -35,6 +43,21 @@ public enum ConfigConstraint: Equatable, Sendable {
         case .runName: return "non-empty, no `/`, no leading `.`, at most \(ConfigConstraint.maxNameLength) characters"
         case .featureList: return "non-empty, no duplicates, without `data.target`"
         case .nesterov: return "needs `momentum` > 0 and `dampening` = 0"
+        case .csvPath: return "non-empty; null with `data.synthetic`"
+        case .syntheticData: return "shapes agree with `model.type`"
+        case .sweepGrid: return "keys are config keys, each value valid for its key"
+        }
+    }
+
+    /// Throws when `value` (resolved at `path`) breaks the rule. Most rules only have a reason
+    /// and are reported at `path`; a sweep names the offending element (`sweep.optimizer.lr[2]`).
+    func check(_ value: JSONValue, path: String, resolved: [String: JSONValue]) throws(ConfigError) {
+        if self == .sweepGrid {
+            try SweepConfig.validate(value, resolved: resolved)
+            return
+        }
+        if let reason = violation(of: value, resolved: resolved) {
+            throw ConfigError(path: path, reason: reason)
         }
     }
 
@@ -92,6 +115,18 @@ public enum ConfigConstraint: Equatable, Sendable {
             guard case .number(let m) = momentum, case .number(let d) = dampening, m > 0, d == 0 else {
                 return "requires optimizer.momentum > 0 and optimizer.dampening = 0, got momentum \(momentum.errorDescription) and dampening \(dampening.errorDescription)"
             }
+            return nil
+        case .csvPath:
+            guard case .string(let path) = value else { return nil }
+            if path.isEmpty { return "must not be empty" }
+            if let synthetic = resolved["data.synthetic"], synthetic != .null {
+                return "must be absent or null when data.synthetic is set (the data is generated), got \(value.errorDescription)"
+            }
+            return nil
+        case .syntheticData:
+            return SyntheticDataConfig.shapeViolation(resolved: resolved)
+        case .sweepGrid:
+            // Reported with element paths by `check`.
             return nil
         }
     }

@@ -8,6 +8,9 @@ public enum ConfigDefault: Equatable, Sendable {
     case fileBaseName
     /// A section: absent means an empty object, so each child takes its own default.
     case children
+    /// Required unless the sibling section at `present` is set (not absent, not `null`), in
+    /// which case `otherwise` is used: `data.path` is needed only without `data.synthetic`.
+    case requiredUnless(present: String, otherwise: JSONValue)
 
     /// The text for the documentation table.
     public var documentation: String {
@@ -16,6 +19,9 @@ public enum ConfigDefault: Equatable, Sendable {
         case .value(let value): return "`\(value.serialized(pretty: false))`"
         case .fileBaseName: return "config file name without extension"
         case .children: return "—"
+        case .requiredUnless(let present, let otherwise):
+            let fallback = otherwise == .null ? "" : " (then `\(otherwise.serialized(pretty: false))`)"
+            return "required unless `\(present)` is set\(fallback)"
         }
     }
 }

@@ -15,6 +15,10 @@ enum ConfigDefaults {
                 } else {
                     values[key.path] = .string("")
                 }
+            case .requiredUnless(_, let otherwise) where otherwise != .null:
+                values[key.path] = otherwise
+            case .requiredUnless:
+                values[key.path] = key.nullable ? .null : .string("")
             case .children:
                 break
             }

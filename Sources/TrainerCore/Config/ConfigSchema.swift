@@ -17,11 +17,20 @@ public enum ConfigSchema {
         ConfigKey("runs_dir", .string, default: text("Runs"), .nonEmpty, doc: "Folder that receives one subfolder per run."),
 
         ConfigKey("data", .section, default: .children, doc: "Where the training data comes from."),
-        ConfigKey("data.path", .string, default: .required, .nonEmpty, doc: "CSV file with a header row."),
-        ConfigKey("data.target", .string, default: .required, .nonEmpty, doc: "Name of the target column."),
+        ConfigKey("data.path", .string, nullable: true, default: .requiredUnless(present: "data.synthetic", otherwise: .null), .csvPath, doc: "CSV file with a header row."),
+        ConfigKey("data.target", .string, default: .requiredUnless(present: "data.synthetic", otherwise: .string("y")), .nonEmpty, doc: "Name of the target column."),
         ConfigKey("data.features", .stringArray, nullable: true, default: unset, .featureList, doc: "Feature columns; null means every column except the target."),
         ConfigKey("data.validation_fraction", .number, default: number(0.2), .halfOpen(0, 1), doc: "Fraction of rows held out for validation."),
         ConfigKey("data.standardize", .boolean, default: flag(true), doc: "Scale features to zero mean and unit variance using training-split statistics."),
+        ConfigKey("data.synthetic", .section, nullable: true, default: unset, .syntheticData, doc: "Generate the data instead of reading data.path (saved in the run folder as data.csv and true_weights.json); null reads the CSV."),
+        ConfigKey("data.synthetic.rows", .integer, default: .required, .atLeast(1), doc: "Number of rows m."),
+        ConfigKey("data.synthetic.features", .integer, nullable: true, default: unset, .atLeast(1), doc: "Number of features d (columns x1…xd); null takes it from weights."),
+        ConfigKey("data.synthetic.weights", .vectorOrMatrix, nullable: true, default: unset, doc: "True weights w* (d numbers; softmax: K arrays of d numbers, one per class); null draws each from N(0, 1)."),
+        ConfigKey("data.synthetic.bias", .numberOrNumbers, default: number(0), doc: "True intercept b* (softmax: one number for every class, or K numbers)."),
+        ConfigKey("data.synthetic.noise_variance", .number, default: number(0), .atLeast(0), doc: "Variance of the Gaussian noise ε added to each score: y = Xw* + b* + ε (classifiers draw labels from the noisy scores)."),
+        ConfigKey("data.synthetic.distribution", cases(SyntheticDistribution.self), default: text("normal"), doc: "Feature distribution: standard normal, or uniform on [-1, 1)."),
+        ConfigKey("data.synthetic.classes", .integer, nullable: true, default: unset, .atLeast(2), doc: "Number of classes K (softmax only); null takes it from weights."),
+        ConfigKey("data.synthetic.seed", .integer, nullable: true, default: unset, .atLeast(0), doc: "Seed of the data generator (below 2^53); null uses the run's seed."),
 
         ConfigKey("model", .section, default: .children, doc: "The model to fit."),
         ConfigKey("model.type", cases(ModelKind.self), default: .required, doc: "Model family: least squares, binary logistic or softmax regression."),
@@ -70,6 +79,8 @@ public enum ConfigSchema {
         ConfigKey("solver.method", cases(SolverMethod.self), default: text("auto"), doc: "Linear least-squares method."),
         ConfigKey("solver.max_iterations", .integer, default: number(100), .atLeast(1), doc: "Iteration limit of the iterative reference solvers."),
         ConfigKey("solver.tolerance", .number, default: number(1e-10), .greaterThan(0), doc: "Convergence tolerance of the iterative reference solvers."),
+
+        ConfigKey("sweep", .sweepGrid, nullable: true, default: unset, .sweepGrid, doc: "Train one run per combination, e.g. {\"optimizer.lr\": [0.001, 0.01]}; several keys form a grid in key order; null trains once."),
     ]
 
     /// The entry for a dotted path, if the schema has one.

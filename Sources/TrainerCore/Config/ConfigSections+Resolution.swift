@@ -16,6 +16,7 @@ extension TrainerConfig {
             compare: try CompareConfig(resolved: r),
             solver: try SolverConfig(resolved: r)
         )
+        sweep = try SweepConfig(resolved: r)
     }
 
     /// Every schema leaf (and the nullable `training.early_stopping` section) by path.
@@ -32,6 +33,7 @@ extension TrainerConfig {
         training.addResolvedValues(to: &values)
         compare.addResolvedValues(to: &values)
         solver.addResolvedValues(to: &values)
+        sweep.addResolvedValues(to: &values)
         return values
     }
 }
@@ -39,20 +41,81 @@ extension TrainerConfig {
 extension DataConfig {
     init(resolved r: ResolvedConfigValues) throws(ConfigError) {
         self.init(
-            path: try r.string("data.path"),
+            path: try r.optionalString("data.path"),
             target: try r.string("data.target"),
             features: try r.optionalStrings("data.features"),
             validationFraction: try r.double("data.validation_fraction"),
-            standardize: try r.bool("data.standardize")
+            standardize: try r.bool("data.standardize"),
+            synthetic: r.isPresent("data.synthetic") ? try SyntheticDataConfig(resolved: r) : nil
         )
     }
 
     func addResolvedValues(to values: inout [String: JSONValue]) {
-        values["data.path"] = .string(path)
+        values["data.path"] = path.map(JSONValue.string) ?? .null
         values["data.target"] = .string(target)
         values["data.features"] = features.map { .array($0.map(JSONValue.string)) } ?? .null
         values["data.validation_fraction"] = .number(validationFraction)
         values["data.standardize"] = .bool(standardize)
+        if let synthetic {
+            values["data.synthetic"] = .object([])
+            synthetic.addResolvedValues(to: &values)
+        } else {
+            values["data.synthetic"] = .null
+        }
+    }
+}
+
+extension SyntheticDataConfig {
+    init(resolved r: ResolvedConfigValues) throws(ConfigError) {
+        self.init(
+            rows: try r.int("data.synthetic.rows"),
+            features: try r.optionalInt("data.synthetic.features"),
+            weights: try r.optionalRows("data.synthetic.weights"),
+            bias: try r.numbers("data.synthetic.bias"),
+            noiseVariance: try r.double("data.synthetic.noise_variance"),
+            distribution: try r.enumeration("data.synthetic.distribution"),
+            classes: try r.optionalInt("data.synthetic.classes"),
+            seed: try r.optionalUInt64("data.synthetic.seed")
+        )
+    }
+
+    func addResolvedValues(to values: inout [String: JSONValue]) {
+        values["data.synthetic.rows"] = .number(Double(rows))
+        values["data.synthetic.features"] = features.map { .number(Double($0)) } ?? .null
+        // One row is the vector form (linear, logistic); several are softmax's matrix form.
+        if let weights {
+            values["data.synthetic.weights"] = weights.count == 1
+                ? .array(weights[0].map(JSONValue.number))
+                : .array(weights.map { .array($0.map(JSONValue.number)) })
+        } else {
+            values["data.synthetic.weights"] = .null
+        }
+        values["data.synthetic.bias"] = bias.count == 1 ? .number(bias[0]) : .array(bias.map(JSONValue.number))
+        values["data.synthetic.noise_variance"] = .number(noiseVariance)
+        values["data.synthetic.distribution"] = .string(distribution.rawValue)
+        values["data.synthetic.classes"] = classes.map { .number(Double($0)) } ?? .null
+        values["data.synthetic.seed"] = seed.map { .number(Double($0)) } ?? .null
+    }
+}
+
+extension SweepConfig {
+    init(resolved r: ResolvedConfigValues) throws(ConfigError) {
+        guard case .object(let members)? = r.values["sweep"] else {
+            self.init()
+            return
+        }
+        var axes: [Axis] = []
+        for (path, value) in members {
+            guard case .array(let values) = value else {
+                throw ConfigError(path: "sweep.\(path)", reason: "internal error: no resolved array (schema and config types disagree)")
+            }
+            axes.append(Axis(path: path, values: values))
+        }
+        self.init(axes: axes)
+    }
+
+    func addResolvedValues(to values: inout [String: JSONValue]) {
+        values["sweep"] = isEmpty ? .null : .object(axes.map { ($0.path, .array($0.values)) })
     }
 }
 

@@ -20,9 +20,8 @@ struct ConfigValidator {
         }
         try walk(members, parent: "")
         for key in ConfigSchema.keys {
-            guard let value = resolved[key.path],
-                  let reason = key.constraint.violation(of: value, resolved: resolved) else { continue }
-            throw ConfigError(path: key.path, reason: reason)
+            guard let value = resolved[key.path] else { continue }
+            try key.constraint.check(value, path: key.path, resolved: resolved)
         }
     }
 
@@ -39,7 +38,7 @@ struct ConfigValidator {
             if key.type == .section {
                 try resolveSection(key, value)
             } else {
-                try resolveLeaf(key, value)
+                try resolveLeaf(key, value, siblings: members)
             }
         }
     }
@@ -62,11 +61,18 @@ struct ConfigValidator {
         }
     }
 
-    private mutating func resolveLeaf(_ key: ConfigKey, _ value: JSONValue?) throws(ConfigError) {
+    private mutating func resolveLeaf(_ key: ConfigKey, _ value: JSONValue?, siblings: [(String, JSONValue)]) throws(ConfigError) {
         guard let value else {
             switch key.defaultValue {
             case .required:
                 throw ConfigError(path: key.path, reason: "required key is missing")
+            case .requiredUnless(let present, let otherwise):
+                // The condition is a sibling, which may come later in schema order, so it is
+                // read from the object being walked rather than from `resolved`.
+                let name = present.split(separator: ".").last.map(String.init) ?? present
+                let isSet = siblings.contains { $0.0 == name && $0.1 != .null }
+                guard isSet else { throw ConfigError(path: key.path, reason: "required key is missing") }
+                resolved[key.path] = otherwise
             case .value(let defaultValue):
                 resolved[key.path] = defaultValue
             case .fileBaseName:
@@ -77,6 +83,10 @@ struct ConfigValidator {
             return
         }
         if value == .null && key.nullable {
+            if case .requiredUnless(let present, _) = key.defaultValue,
+               !siblings.contains(where: { $0.0 == (present.split(separator: ".").last.map(String.init) ?? present) && $0.1 != .null }) {
+                throw ConfigError(path: key.path, reason: "\(key.type.expectation(nullable: false)), got null (null is only allowed with \(present))")
+            }
             resolved[key.path] = .null
             return
         }

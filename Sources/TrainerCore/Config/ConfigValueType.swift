@@ -15,6 +15,14 @@ public enum ConfigValueType: Equatable, Sendable {
     case batchSize
     /// An object holding further keys.
     case section
+    /// A number, or an array of numbers (a per-class value such as a true intercept).
+    case numberOrNumbers
+    /// An array of numbers (a vector), or a non-empty array of equally long non-empty arrays
+    /// of numbers (a matrix, one row per class).
+    case vectorOrMatrix
+    /// An object mapping config key paths to non-empty arrays of values (`sweep`); the keys and
+    /// values themselves are checked by the `sweepGrid` constraint, against the schema.
+    case sweepGrid
 
     /// Text for the documentation table.
     public var documentation: String {
@@ -27,6 +35,9 @@ public enum ConfigValueType: Equatable, Sendable {
         case .stringArray: return "array of strings"
         case .batchSize: return "positive integer or `\"full\"`"
         case .section: return "object"
+        case .numberOrNumbers: return "number or array of numbers"
+        case .vectorOrMatrix: return "array of numbers, or array of equally long arrays of numbers"
+        case .sweepGrid: return "object of key path → non-empty array"
         }
     }
 
@@ -42,6 +53,9 @@ public enum ConfigValueType: Equatable, Sendable {
         case .stringArray: return "expected an array of strings" + orNull
         case .batchSize: return "expected a positive integer or \"full\"" + orNull
         case .section: return "expected an object" + orNull
+        case .numberOrNumbers: return "expected a number or an array of numbers" + orNull
+        case .vectorOrMatrix: return "expected an array of numbers or an array of equally long arrays of numbers" + orNull
+        case .sweepGrid: return "expected an object of key paths to arrays of values" + orNull
         }
     }
 
@@ -79,9 +93,39 @@ public enum ConfigValueType: Equatable, Sendable {
         case (.batchSize, .number(let number)):
             guard number == number.rounded(), number >= 1, number < ConfigValueType.exactIntegerLimit else { return mismatch }
             return .success(value)
+        case (.numberOrNumbers, .number):
+            return .success(value)
+        case (.numberOrNumbers, .array(let elements)):
+            guard !elements.isEmpty, elements.allSatisfy(Self.isNumber) else { return mismatch }
+            return .success(value)
+        case (.vectorOrMatrix, .array(let elements)):
+            guard let first = elements.first else { return mismatch }
+            if elements.allSatisfy(Self.isNumber) { return .success(value) }
+            guard case .array(let firstRow) = first, !firstRow.isEmpty else { return mismatch }
+            for element in elements {
+                guard case .array(let row) = element, row.count == firstRow.count, row.allSatisfy(Self.isNumber) else {
+                    return mismatch
+                }
+            }
+            return .success(value)
+        case (.sweepGrid, .object(let members)):
+            guard !members.isEmpty else {
+                return .failure(TypeMismatch(reason: "must name at least one key to sweep (use null for no sweep)"))
+            }
+            for (key, element) in members {
+                guard case .array(let values) = element, !values.isEmpty else {
+                    return .failure(TypeMismatch(reason: "\(key): expected a non-empty array of values, got \(element.errorDescription)"))
+                }
+            }
+            return .success(value)
         default:
             return mismatch
         }
+    }
+
+    private static func isNumber(_ value: JSONValue) -> Bool {
+        if case .number = value { return true }
+        return false
     }
 
     /// 2^53: every integer of smaller magnitude is exactly representable as a `Double`.

@@ -1,7 +1,8 @@
 /// Where the data comes from and how it is split and scaled (`data.*`).
 public struct DataConfig: Equatable, Sendable {
-    /// CSV file path (`data.path`), relative to the working directory.
-    public var path: String
+    /// CSV file path (`data.path`), relative to the config file's folder; nil when `synthetic`
+    /// generates the data.
+    public var path: String?
     /// Target column name (`data.target`).
     public var target: String
     /// Feature columns (`data.features`); `nil` means every column except the target.
@@ -10,14 +11,17 @@ public struct DataConfig: Equatable, Sendable {
     public var validationFraction: Double
     /// Whether to standardize features (`data.standardize`).
     public var standardize: Bool
+    /// Generated data instead of a CSV file (`data.synthetic`); nil reads `path`.
+    public var synthetic: SyntheticDataConfig?
 
     /// Creates a data section with every field given.
-    public init(path: String, target: String, features: [String]?, validationFraction: Double, standardize: Bool) {
+    public init(path: String?, target: String, features: [String]?, validationFraction: Double, standardize: Bool, synthetic: SyntheticDataConfig? = nil) {
         self.path = path
         self.target = target
         self.features = features
         self.validationFraction = validationFraction
         self.standardize = standardize
+        self.synthetic = synthetic
     }
 
     /// The required fields, every other field at its schema default.

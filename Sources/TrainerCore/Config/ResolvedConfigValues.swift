@@ -46,6 +46,54 @@ struct ResolvedConfigValues {
         return value
     }
 
+    func optionalString(_ path: String) throws(ConfigError) -> String? {
+        if values[path] == .null { return nil }
+        return try string(path)
+    }
+
+    func optionalUInt64(_ path: String) throws(ConfigError) -> UInt64? {
+        if values[path] == .null { return nil }
+        return try uint64(path)
+    }
+
+    /// A number, or an array of numbers, as an array.
+    func numbers(_ path: String) throws(ConfigError) -> [Double] {
+        switch values[path] {
+        case .number(let value)?:
+            return [value]
+        case .array(let elements)?:
+            var numbers: [Double] = []
+            for case .number(let value) in elements { numbers.append(value) }
+            guard numbers.count == elements.count else { throw missing(path, "array of numbers") }
+            return numbers
+        default:
+            throw missing(path, "number or array of numbers")
+        }
+    }
+
+    /// A vector (one row) or a matrix of numbers, as rows; nil for null.
+    func optionalRows(_ path: String) throws(ConfigError) -> [[Double]]? {
+        guard case .array(let elements)? = values[path] else {
+            if values[path] == .null { return nil }
+            throw missing(path, "array of numbers")
+        }
+        if case .array = elements.first {
+            var rows: [[Double]] = []
+            for element in elements {
+                guard case .array(let row) = element else { throw missing(path, "array of arrays of numbers") }
+                var numbers: [Double] = []
+                for case .number(let value) in row { numbers.append(value) }
+                guard numbers.count == row.count else { throw missing(path, "array of arrays of numbers") }
+                rows.append(numbers)
+            }
+            return rows
+        }
+        var numbers: [Double] = []
+        for case .number(let value) in elements { numbers.append(value) }
+        guard numbers.count == elements.count else { throw missing(path, "array of numbers") }
+        return [numbers]
+    }
+
     func optionalStrings(_ path: String) throws(ConfigError) -> [String]? {
         switch values[path] {
         case .null?:

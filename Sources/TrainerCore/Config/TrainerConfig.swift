@@ -22,6 +22,9 @@ public struct TrainerConfig: Equatable, Sendable {
     public var compare: CompareConfig
     /// `solver.*`
     public var solver: SolverConfig
+    /// `sweep`: values to train one run each; empty for a single run. Not part of `init`, so
+    /// code that builds single-run configs does not have to mention it.
+    public var sweep = SweepConfig()
 
     /// Creates a config with every field given. No validation happens here: configs built in
     /// code are trusted; configs from users go through `load` / `parse`.

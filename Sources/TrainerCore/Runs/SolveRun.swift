@@ -23,12 +23,8 @@ public struct SolveRun {
         let config = run.config
         let clock = ContinuousClock()
         let started = clock.now
-        let dataset: Dataset
-        do {
-            dataset = try DatasetLoader.load(path: run.dataPath, target: config.data.target, features: config.data.features, kind: config.model.type)
-        } catch {
-            throw .data(error)
-        }
+        let source = try DataSource.load(config: config, dataPath: run.dataPath)
+        let dataset = source.dataset
         let loaded = clock.now
         let prepared: PreparedData
         do {
@@ -40,6 +36,9 @@ public struct SolveRun {
         do {
             directory = try RunDirectory.create(runsDirectory: config.runsDir, name: config.name)
             try run.writeResolvedConfig(into: directory)
+            if let synthetic = source.synthetic, let csv = source.syntheticCSV {
+                try synthetic.write(csv: csv, into: directory)
+            }
         } catch {
             throw .runFolder(error)
         }
@@ -116,7 +115,7 @@ public struct SolveRun {
             ("run_dir", .string(directory.path)),
             ("config_file", .string(run.configPath)),
             ("data", .object([
-                ("path", .string(run.dataPath)),
+                ("path", .string(run.dataPath ?? directory.file(SyntheticData.dataFileName))),
                 ("rows", .number(Double(dataset.features.rows))),
                 ("train_rows", .number(Double(prepared.trainRows.count))),
                 ("val_rows", .number(Double(prepared.validationRows.count))),

@@ -6,7 +6,8 @@ import Foundation
 /// then `completed` | `diverged` | `failed` | `interrupted`), `stop_reason`, `model`, `run_dir`,
 /// `steps`, `planned_steps`, `epochs_completed`, `skipped_steps`, `clipped_steps`,
 /// `restored_epoch`, `final` (`train_loss`, `val_loss`, `train_accuracy`/`val_accuracy` or
-/// `train_r2`/`val_r2`, `grad_norm`), `divergence`, `reference`, `data`, `timing`
+/// `train_r2`/`val_r2`, `grad_norm`), `divergence`, `reference`, `data`, `synthetic` (only for
+/// generated data, see `SyntheticDataReport`), `timing`
 /// (`load_seconds`, `train_seconds`, `reference_seconds`, `total_seconds`), `environment`.
 struct SummaryBuilder {
     let config: TrainerConfig
@@ -26,6 +27,8 @@ struct SummaryBuilder {
     var finalGradNorm: Double?
     var reference: ReferenceComparison?
     var diagnosis: Diagnosis?
+    /// Generated data and how well its true weights were recovered (`synthetic`).
+    var synthetic: SyntheticDataReport?
 
     var isClassifier: Bool { config.model.type.isClassifier }
     var metricName: String { isClassifier ? "accuracy" : "r2" }
@@ -84,6 +87,7 @@ struct SummaryBuilder {
             ("features", .number(Double(data.dataset.features.columns))),
             ("classes", data.dataset.classes.map { .array($0.map { .string($0) }) } ?? .null),
         ])))
+        if let synthetic { fields.append(("synthetic", synthetic.json())) }
         fields.append(("timing", .object([
             ("load_seconds", .number(loadSeconds)),
             ("train_seconds", .number(trainSeconds)),
@@ -111,6 +115,7 @@ struct SummaryBuilder {
         }
         if let finalGradNorm { lines.append("‖∇f‖      \(fmt(finalGradNorm)) (full batch, final weights)") }
         if let reference { lines += reference.textLines() }
+        if let synthetic { lines += synthetic.textLines() }
         if let diagnosis { lines += diagnosis.textLines() }
         if let div = outcome?.divergence {
             lines.append("diverged   step \(div.step) (epoch \(div.epoch)), lr \(fmt(div.lr)), ‖g‖ \(fmt(div.gradNorm)): \(div.reason)")

@@ -7,8 +7,9 @@ public struct TrainingRun {
     public let config: TrainerConfig
     /// The config file as located.
     public let configPath: String
-    /// `data.path` resolved against the config file's folder.
-    public let dataPath: String
+    /// `data.path` resolved against the config file's folder; nil when `data.synthetic`
+    /// generates the data (then the run folder's `data.csv` holds it).
+    public let dataPath: String?
 
     /// What a finished (or diverged) run produced.
     public struct Result: Sendable {
@@ -29,9 +30,14 @@ public struct TrainingRun {
         } catch {
             throw .config(error)
         }
-        let path = config.data.path
-        dataPath = path.hasPrefix("/") ? path : PathUtilities.normalise(
-            PathUtilities.absolute((PathUtilities.directory(of: configPath) as NSString).appendingPathComponent(path)))
+        dataPath = DataSource.resolvedPath(config: config, configPath: configPath)
+    }
+
+    /// A run of an already loaded config (a sweep member); `configPath` anchors `data.path`.
+    public init(config: TrainerConfig, configPath: String) {
+        self.config = config
+        self.configPath = configPath
+        dataPath = DataSource.resolvedPath(config: config, configPath: configPath)
     }
 
     static func quoted(_ s: String) -> String {
@@ -43,12 +49,9 @@ public struct TrainingRun {
         let clock = ContinuousClock()
         let started = clock.now
 
-        let dataset: Dataset
-        do {
-            dataset = try DatasetLoader.load(path: dataPath, target: config.data.target, features: config.data.features, kind: config.model.type)
-        } catch {
-            throw .data(error)
-        }
+        // The data source: the CSV at data.path, or generated data (saved in the run folder).
+        let source = try DataSource.load(config: config, dataPath: dataPath)
+        let dataset = source.dataset
         let loaded = clock.now
         let prepared: PreparedData
         do {
@@ -64,12 +67,15 @@ public struct TrainingRun {
         do {
             directory = try RunDirectory.create(runsDirectory: config.runsDir, name: config.name)
             try writeResolvedConfig(into: directory)
+            if let synthetic = source.synthetic, let csv = source.syntheticCSV {
+                try synthetic.write(csv: csv, into: directory)
+            }
         } catch {
             throw .runFolder(error)
         }
         let environment = RunEnvironment(directory: PathUtilities.directory(of: configPath))
         let trainer = Trainer(config: config, data: prepared)
-        var summary = SummaryBuilder(config: config, configPath: configPath, dataPath: dataPath, data: prepared, directory: directory, environment: environment)
+        var summary = SummaryBuilder(config: config, configPath: configPath, dataPath: dataPath ?? directory.file(SyntheticData.dataFileName), data: prepared, directory: directory, environment: environment)
         summary.loadSeconds = seconds(started, loaded)
         do {
             // A run killed during training still says what it was doing.
@@ -102,6 +108,9 @@ public struct TrainingRun {
         let referenceStart = clock.now
         summary.reference = ReferenceComparison.compute(config: config, data: prepared, outcome: outcome, epochs: log.epochRecords)
         summary.referenceSeconds = seconds(referenceStart, clock.now)
+        summary.synthetic = source.synthetic.map {
+            SyntheticDataReport(data: $0, prepared: prepared, trainedParameters: outcome.parameters, referenceParameters: summary.reference?.solution?.parameters)
+        }
         summary.diagnosis = Diagnosis.analyze(
             steps: log.stepRecords, epochs: log.epochRecords, outcome: outcome, reference: summary.reference,
             clipNorm: config.training.clipNorm)
@@ -130,10 +139,11 @@ public struct TrainingRun {
     }
 
     /// `config.json`: the resolved config, with `data.path` rewritten relative to the run folder
-    /// so that `trainer run Runs/<name>/config.json` reads the same data and reproduces the run.
+    /// so that `trainer run Runs/<name>/config.json` reads the same data and reproduces the run
+    /// (synthetic data is regenerated from the same settings and seed).
     func writeResolvedConfig(into directory: RunDirectory) throws(RunFolderError) {
         var resolved = config
-        resolved.data.path = PathUtilities.relative(from: directory.path, to: dataPath)
+        resolved.data.path = dataPath.map { PathUtilities.relative(from: directory.path, to: $0) }
         try AtomicFile.write(resolved.resolvedJSON().serialized(), to: directory.file("config.json"))
     }
 

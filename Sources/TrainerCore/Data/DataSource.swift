@@ -1,0 +1,44 @@
+import Foundation
+
+/// A run's data, from where the config says: the CSV file at `data.path`, or the generator of
+/// `data.synthetic`. `trainer run` and `trainer gradcheck` both load through here, so they see
+/// the same rows.
+public struct DataSource: Sendable {
+    /// The table, unsplit and unstandardized.
+    public var dataset: Dataset
+    /// The generated data and its true parameters, when `data.synthetic` is set.
+    public var synthetic: SyntheticData?
+    /// The CSV text of generated data (what the run folder saves as `data.csv`).
+    public var syntheticCSV: String?
+
+    /// `data.path` resolved against the config file's folder, or nil for synthetic data.
+    public static func resolvedPath(config: TrainerConfig, configPath: String) -> String? {
+        guard config.data.synthetic == nil, let path = config.data.path else { return nil }
+        if path.hasPrefix("/") { return path }
+        return PathUtilities.normalise(
+            PathUtilities.absolute((PathUtilities.directory(of: configPath) as NSString).appendingPathComponent(path)))
+    }
+
+    /// Loads or generates the data. `dataPath` is `resolvedPath(config:configPath:)`.
+    public static func load(config: TrainerConfig, dataPath: String?) throws(TrainerError) -> DataSource {
+        do {
+            if let spec = config.data.synthetic {
+                let data = SyntheticData(spec, kind: config.model.type, runSeed: config.seed, targetName: config.data.target)
+                let text = data.csv()
+                return DataSource(dataset: try data.dataset(features: config.data.features, csv: text), synthetic: data, syntheticCSV: text)
+            }
+            guard let dataPath else {
+                // Unreachable after validation, which requires data.path without data.synthetic.
+                throw TrainerError.internalError("no data.path and no data.synthetic")
+            }
+            let dataset = try DatasetLoader.load(path: dataPath, target: config.data.target, features: config.data.features, kind: config.model.type)
+            return DataSource(dataset: dataset, synthetic: nil, syntheticCSV: nil)
+        } catch let error as DataError {
+            throw .data(error)
+        } catch let error as TrainerError {
+            throw error
+        } catch {
+            throw .internalError("loading data: \(error)")
+        }
+    }
+}
