@@ -192,12 +192,13 @@ extension Diagnosis {
             let losses = epochs.map(\.trainLoss)
             let w = Diagnosis.plateauEpochs
             guard losses.count > w else { return nil }
-            // Epochs covered by some w-epoch window whose improvement is below the threshold.
+            // Epochs covered by some w-epoch window over which the loss moved (either way) by less
+            // than the threshold: a rising loss is divergence, not a plateau.
             var flat = [Bool](repeating: false, count: losses.count)
             for i in 0..<(losses.count - w) {
                 let a = losses[i], b = losses[i + w]
                 guard a.isFinite, b.isFinite else { continue }
-                if a - b < Diagnosis.plateauImprovement * max(abs(a), .leastNormalMagnitude) {
+                if abs(a - b) < Diagnosis.plateauImprovement * max(abs(a), .leastNormalMagnitude) {
                     for j in i...(i + w) { flat[j] = true }
                 }
             }

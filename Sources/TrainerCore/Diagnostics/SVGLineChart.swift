@@ -263,12 +263,23 @@ public struct SVGLineChart: Sendable {
         let span = hi - lo
         guard span > 0, span.isFinite, count > 0 else { return lo.isFinite ? [lo] : [] }
         let raw = span / Double(count)
-        let magnitude = pow(10, floor(log10(raw)))
-        let step = max(minStep, [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw)
+        var exponent = floor(log10(raw))
+        var mantissa = [1.0, 2, 2.5, 5, 10].first { $0 * pow(10, exponent) >= raw } ?? 10
+        if minStep > 0 && mantissa * pow(10, exponent) < minStep {
+            mantissa = minStep
+            exponent = 0
+        }
+        // step = mantissa · 10^exponent; a tick is k · mantissa scaled by an exact power of ten,
+        // dividing for negative exponents, so 3 · 0.2 comes out as 0.6, not 0.6000000000000001.
+        let scale = pow(10, abs(exponent))
+        let step = exponent < 0 ? mantissa / scale : mantissa * scale
         let first = ceil(lo / step), last = floor(hi / step + 1e-9)
         // Far from zero relative to the step, k · step cannot be told apart from its neighbours.
         guard first.magnitude < 1e15, last.magnitude < 1e15, last >= first, last - first <= 50 else { return [lo, hi] }
-        return (Int(first)...Int(last)).map { k in k == 0 ? 0 : Double(k) * step }
+        return (Int(first)...Int(last)).map { k in
+            let units = Double(k) * mantissa
+            return units == 0 ? 0 : (exponent < 0 ? units / scale : units * scale)
+        }
     }
 
     /// Decade ticks 10^k within [lo, hi] (both given as log10 values), at most about eight; 2·10^k
@@ -283,12 +294,13 @@ public struct SVGLineChart: Sendable {
             for k in first...last {
                 for m in [1.0, 2, 5] {
                     let v = log10(m) + Double(k)
-                    if v >= lo && v <= hi { ticks.append(m * pow(10, Double(k))) }
+                    // Divide by 10^|k| for negative k: 5 · 0.001 is not 0.005, 5 / 1000 is.
+                    if v >= lo && v <= hi { ticks.append(k < 0 ? m / pow(10, Double(-k)) : m * pow(10, Double(k))) }
                 }
             }
         } else if let firstDecade = decades.first, let lastDecade = decades.last {
             let stride = max(1, (lastDecade - firstDecade + 8) / 8)
-            for k in Swift.stride(from: firstDecade, through: lastDecade, by: stride) { ticks.append(pow(10, Double(k))) }
+            for k in Swift.stride(from: firstDecade, through: lastDecade, by: stride) { ticks.append(k < 0 ? 1 / pow(10, Double(-k)) : pow(10, Double(k))) }
         }
         if ticks.count < 2 {
             return niceTicks(pow(10, lo), pow(10, hi), count: 4).filter { $0 > 0 }
