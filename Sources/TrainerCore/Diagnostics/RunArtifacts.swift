@@ -14,9 +14,25 @@ public struct RunRecord: Sendable {
     public var summary: JSONValue
 }
 
-/// Writes the files derived from a run's log.
+import Foundation
+
+/// Writes the files derived from a run's log: `loss.svg`, `grad_norm.svg`, `lr.svg`,
+/// `objective_gap.svg` (with a reference optimum), `report.html` and the TensorBoard event file
+/// `events.out.tfevents.<unix-seconds>.<hostname>`.
 public enum RunArtifacts {
-    /// Called once at the end of every run, whatever its status.
-    public static func write(_ record: RunRecord) throws(RunFolderError) {
+    /// Called once at the end of every run, whatever its status. Charts and the report are
+    /// written atomically (`AtomicFile`); the event file through a temporary name and a rename.
+    public static func write(_ record: RunRecord, now: Date = Date()) throws(RunFolderError) {
+        let charts = RunCharts.all(record)
+        for (file, chart) in charts {
+            try AtomicFile.write(chart.render(), to: record.directory.file(file))
+        }
+        // The same pure function of the same log as `summary.json`'s diagnosis, recomputed here
+        // so the record (and TrainingRun) need not carry it twice.
+        let diagnosis = Diagnosis.analyze(
+            steps: record.steps, epochs: record.epochs, outcome: record.outcome, reference: record.reference,
+            clipNorm: record.config.training.clipNorm)
+        try AtomicFile.write(RunReport.html(record, charts: charts, diagnosis: diagnosis), to: record.directory.file("report.html"))
+        try TensorBoardEvents.write(steps: record.steps, epochs: record.epochs, into: record.directory, now: now)
     }
 }
