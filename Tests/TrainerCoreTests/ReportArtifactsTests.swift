@@ -81,7 +81,9 @@ import Testing
             ("timing", .object([("total_seconds", .number(0.5))])),
         ])
         return RunRecord(directory: RunDirectory(path: folder), config: config, status: .diverged, outcome: outcome,
-                         steps: steps, epochs: [], reference: nil, summary: summary)
+                         steps: steps, epochs: [], reference: nil,
+                         diagnosis: Diagnosis.analyze(steps: steps, epochs: [], outcome: outcome, reference: nil, clipNorm: nil),
+                         summary: summary)
     }
 
     @Test func divergedRunReportAndDeterminism() throws {

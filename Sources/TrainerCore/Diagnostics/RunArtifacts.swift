@@ -10,6 +10,8 @@ public struct RunRecord: Sendable {
     /// The rows of `epochs.csv`.
     public var epochs: [EpochRecord]
     public var reference: ReferenceComparison?
+    /// The diagnosis written to `summary.json` (computed once, by `TrainingRun`).
+    public var diagnosis: Diagnosis
     /// The final `summary.json` document.
     public var summary: JSONValue
 }
@@ -29,10 +31,7 @@ public enum RunArtifacts {
         }
         // The same pure function of the same log as `summary.json`'s diagnosis, recomputed here
         // so the record (and TrainingRun) need not carry it twice.
-        let diagnosis = Diagnosis.analyze(
-            steps: record.steps, epochs: record.epochs, outcome: record.outcome, reference: record.reference,
-            clipNorm: record.config.training.clipNorm)
-        try AtomicFile.write(RunReport.html(record, charts: charts, diagnosis: diagnosis), to: record.directory.file("report.html"))
+        try AtomicFile.write(RunReport.html(record, charts: charts, diagnosis: record.diagnosis), to: record.directory.file("report.html"))
         try TensorBoardEvents.write(steps: record.steps, epochs: record.epochs, into: record.directory, now: now)
     }
 }

@@ -111,9 +111,10 @@ public struct TrainingRun {
         summary.synthetic = source.synthetic.map {
             SyntheticDataReport(data: $0, prepared: prepared, trainedParameters: outcome.parameters, referenceParameters: summary.reference?.solution?.parameters)
         }
-        summary.diagnosis = Diagnosis.analyze(
+        let diagnosis = Diagnosis.analyze(
             steps: log.stepRecords, epochs: log.epochRecords, outcome: outcome, reference: summary.reference,
             clipNorm: config.training.clipNorm)
+        summary.diagnosis = diagnosis
 
         do {
             summary.final = try trainer.evaluate(outcome.parameters, epoch: outcome.epochsCompleted, step: outcome.steps)
@@ -131,7 +132,8 @@ public struct TrainingRun {
             try AtomicFile.write(json.serialized(), to: directory.file("summary.json"))
             try RunArtifacts.write(RunRecord(
                 directory: directory, config: config, status: outcome.status, outcome: outcome,
-                steps: log.stepRecords, epochs: log.epochRecords, reference: summary.reference, summary: json))
+                steps: log.stepRecords, epochs: log.epochRecords, reference: summary.reference, diagnosis: diagnosis,
+                summary: json))
         } catch {
             throw .runFolder(error)
         }
