@@ -10,14 +10,17 @@ public struct DataConfig: Equatable, Sendable {
     public var validationFraction: Double
     /// Whether to standardize features (`data.standardize`).
     public var standardize: Bool
+    /// What to do with empty fields (`data.missing`).
+    public var missing: MissingValuePolicy
 
     /// Creates a data section with every field given.
-    public init(path: String, target: String, features: [String]?, validationFraction: Double, standardize: Bool) {
+    public init(path: String, target: String, features: [String]?, validationFraction: Double, standardize: Bool, missing: MissingValuePolicy = .error) {
         self.path = path
         self.target = target
         self.features = features
         self.validationFraction = validationFraction
         self.standardize = standardize
+        self.missing = missing
     }
 
     /// The required fields, every other field at its schema default.
