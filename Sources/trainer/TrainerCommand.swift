@@ -12,11 +12,13 @@ struct TrainerCommand: ParsableCommand {
         discussion: """
             Exit codes: 0 success; 3 training diverged; 4 a non-finite value with \
             training.on_nonfinite = "error"; 64 bad command line; 65 bad config or data; \
-            73 the run folder cannot be written; 70 internal error.
+            73 the run folder cannot be written; 70 internal error; 130 interrupted by SIGINT or \
+            SIGTERM (a checkpoint was written: continue with `trainer resume RUN_FOLDER`).
             """,
         version: TrainerCore.version,
         subcommands: [
             Run.self,
+            Resume.self,
         ]
     )
 }
