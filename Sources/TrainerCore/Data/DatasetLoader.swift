@@ -186,6 +186,10 @@ public enum DatasetLoader {
             reason += "; did you mean \"\(suggestion)\"?"
         }
         reason += "; available columns: " + header.map { "\"\($0)\"" }.joined(separator: ", ")
+        if header.allSatisfy({ Double($0) != nil }) {
+            // The first row is always the header; a row of numbers there means it is missing.
+            reason += "; the first row looks like data, not a header: the file needs a header row naming the columns"
+        }
         if header.count == 1 {
             let only = header[0]
             if only.contains("\t") {
