@@ -72,6 +72,14 @@ enum StopSignal {
             action.sa_flags = Int32(bitPattern: UInt32(SA_RESETHAND)) | Int32(SA_RESTART)
             sigaction(signalNumber, &action, nil)
         }
+        // A blocked signal is never delivered, and the mask is inherited across exec: a parent
+        // that blocks SIGINT/SIGTERM in its spawning thread (test runners do) would make the
+        // run unstoppable. Unblock them explicitly.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     /// Polled by the training loop.
