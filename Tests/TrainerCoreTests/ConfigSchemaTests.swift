@@ -13,7 +13,7 @@ import Testing
             }
             #expect(!key.doc.isEmpty, "\(key.path) is undocumented")
         }
-        #expect(ConfigSchema.keys.count == 51)
+        #expect(ConfigSchema.keys.count == 53)
     }
 
     @Test func defaultsPassTheirOwnTypeAndConstraint() {
