@@ -70,7 +70,7 @@ struct SignalTests {
             #expect(summary["status"] as? String == "interrupted")
             let steps = try #require(summary["steps"] as? Int)
             #expect(try Self.checkpointStep(folder) == steps, "the interruption checkpoint is at the last step")
-            #expect(steps < 12_000, "the signal must land mid-run")
+            #expect(steps < 6_000, "the signal must land mid-run (6,000 steps in all)")
         }
         let cutAt = try Self.checkpointStep(folder)
         #expect(cutAt > 0)
