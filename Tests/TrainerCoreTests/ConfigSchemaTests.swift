@@ -13,7 +13,7 @@ import Testing
             }
             #expect(!key.doc.isEmpty, "\(key.path) is undocumented")
         }
-        #expect(ConfigSchema.keys.count == 61)
+        #expect(ConfigSchema.keys.count == 63)
     }
 
     @Test func defaultsPassTheirOwnTypeAndConstraint() {

@@ -22,6 +22,7 @@ public enum ConfigSchema {
         ConfigKey("data.features", .stringArray, nullable: true, default: unset, .featureList, doc: "Feature columns; null means every column except the target."),
         ConfigKey("data.validation_fraction", .number, default: number(0.2), .halfOpen(0, 1), doc: "Fraction of rows held out for validation."),
         ConfigKey("data.standardize", .boolean, default: flag(true), doc: "Scale features to zero mean and unit variance using training-split statistics."),
+        ConfigKey("data.missing", cases(MissingValuePolicy.self), default: text("error"), doc: "Empty fields: \"error\", \"drop_row\" (skip the row) or \"impute_mean\" (training-split column mean; a missing target is still an error)."),
         ConfigKey("data.synthetic", .section, nullable: true, default: unset, .syntheticData, doc: "Generate the data instead of reading data.path (saved in the run folder as data.csv and true_weights.json); null reads the CSV."),
         ConfigKey("data.synthetic.rows", .integer, default: .required, .atLeast(1), doc: "Number of rows m."),
         ConfigKey("data.synthetic.features", .integer, nullable: true, default: unset, .atLeast(1), doc: "Number of features d (columns x1…xd); null takes it from weights."),
@@ -71,6 +72,7 @@ public enum ConfigSchema {
         ConfigKey("training.early_stopping.restore_best", .boolean, default: flag(true), doc: "Restore the best weights when stopping."),
         ConfigKey("training.max_steps", .integer, nullable: true, default: unset, .atLeast(1), doc: "Stop after this many optimizer steps; null means no limit."),
         ConfigKey("training.log_every", .integer, default: number(1), .atLeast(1), doc: "Write every k-th step to metrics.csv."),
+        ConfigKey("training.checkpoint_every", .integer, nullable: true, default: unset, .atLeast(1), doc: "Write checkpoint.json every k optimizer steps; null writes one only when interrupted."),
 
         ConfigKey("compare", .section, default: .children, doc: "Comparison against a closed-form reference."),
         ConfigKey("compare.reference", .boolean, default: flag(true), doc: "Also fit the reference solution and report the difference."),

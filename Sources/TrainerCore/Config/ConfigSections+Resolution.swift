@@ -46,6 +46,7 @@ extension DataConfig {
             features: try r.optionalStrings("data.features"),
             validationFraction: try r.double("data.validation_fraction"),
             standardize: try r.bool("data.standardize"),
+            missing: try r.enumeration("data.missing"),
             synthetic: r.isPresent("data.synthetic") ? try SyntheticDataConfig(resolved: r) : nil
         )
     }
@@ -56,6 +57,7 @@ extension DataConfig {
         values["data.features"] = features.map { .array($0.map(JSONValue.string)) } ?? .null
         values["data.validation_fraction"] = .number(validationFraction)
         values["data.standardize"] = .bool(standardize)
+        values["data.missing"] = .string(missing.rawValue)
         if let synthetic {
             values["data.synthetic"] = .object([])
             synthetic.addResolvedValues(to: &values)
@@ -215,7 +217,8 @@ extension TrainingConfig {
             onNonfinite: try r.enumeration("training.on_nonfinite"),
             earlyStopping: r.isPresent("training.early_stopping") ? try EarlyStoppingConfig(resolved: r) : nil,
             maxSteps: try r.optionalInt("training.max_steps"),
-            logEvery: try r.int("training.log_every")
+            logEvery: try r.int("training.log_every"),
+            checkpointEvery: try r.optionalInt("training.checkpoint_every")
         )
     }
 
@@ -235,6 +238,7 @@ extension TrainingConfig {
         }
         values["training.max_steps"] = maxSteps.map { .number(Double($0)) } ?? .null
         values["training.log_every"] = .number(Double(logEvery))
+        values["training.checkpoint_every"] = checkpointEvery.map { .number(Double($0)) } ?? .null
     }
 }
 

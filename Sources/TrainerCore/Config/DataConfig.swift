@@ -11,17 +11,21 @@ public struct DataConfig: Equatable, Sendable {
     public var validationFraction: Double
     /// Whether to standardize features (`data.standardize`).
     public var standardize: Bool
+    /// What to do with empty fields (`data.missing`).
+    public var missing: MissingValuePolicy
+
     /// Generated data instead of a CSV file (`data.synthetic`); nil reads `path`.
     public var synthetic: SyntheticDataConfig?
 
     /// Creates a data section with every field given.
-    public init(path: String?, target: String, features: [String]?, validationFraction: Double, standardize: Bool, synthetic: SyntheticDataConfig? = nil) {
+    public init(path: String?, target: String, features: [String]?, validationFraction: Double, standardize: Bool, missing: MissingValuePolicy = .error, synthetic: SyntheticDataConfig? = nil) {
         self.path = path
         self.target = target
         self.features = features
         self.validationFraction = validationFraction
         self.standardize = standardize
         self.synthetic = synthetic
+        self.missing = missing
     }
 
     /// The required fields, every other field at its schema default.

@@ -20,9 +20,12 @@ public struct TrainingConfig: Equatable, Sendable {
     public var maxSteps: Int?
     /// Write every k-th step to metrics.csv (`training.log_every`), >= 1.
     public var logEvery: Int
+    /// Checkpoint interval in optimizer steps (`training.checkpoint_every`), >= 1; `nil` writes a
+    /// checkpoint only when training is interrupted.
+    public var checkpointEvery: Int?
 
     /// Creates a training section with every field given.
-    public init(epochs: Int, batchSize: BatchSize, shuffle: Bool, clipNorm: Double?, clipValue: Double?, accumulationSteps: Int, onNonfinite: NonFinitePolicy, earlyStopping: EarlyStoppingConfig?, maxSteps: Int?, logEvery: Int) {
+    public init(epochs: Int, batchSize: BatchSize, shuffle: Bool, clipNorm: Double?, clipValue: Double?, accumulationSteps: Int, onNonfinite: NonFinitePolicy, earlyStopping: EarlyStoppingConfig?, maxSteps: Int?, logEvery: Int, checkpointEvery: Int? = nil) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.shuffle = shuffle
@@ -33,6 +36,7 @@ public struct TrainingConfig: Equatable, Sendable {
         self.earlyStopping = earlyStopping
         self.maxSteps = maxSteps
         self.logEvery = logEvery
+        self.checkpointEvery = checkpointEvery
     }
 
     /// Every field at its schema default.

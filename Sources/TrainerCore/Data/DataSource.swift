@@ -10,6 +10,8 @@ public struct DataSource: Sendable {
     public var synthetic: SyntheticData?
     /// The CSV text of generated data (what the run folder saves as `data.csv`).
     public var syntheticCSV: String?
+    /// Empty fields found and what `data.missing` did with them (none for generated data).
+    public var missing: MissingValueReport
 
     /// `data.path` resolved against the config file's folder, or nil for synthetic data.
     public static func resolvedPath(config: TrainerConfig, configPath: String) -> String? {
@@ -25,20 +27,31 @@ public struct DataSource: Sendable {
             if let spec = config.data.synthetic {
                 let data = SyntheticData(spec, kind: config.model.type, runSeed: config.seed, targetName: config.data.target)
                 let text = data.csv()
-                return DataSource(dataset: try data.dataset(features: config.data.features, csv: text), synthetic: data, syntheticCSV: text)
+                return DataSource(
+                    dataset: try data.dataset(features: config.data.features, csv: text), synthetic: data, syntheticCSV: text,
+                    missing: MissingValueReport(policy: config.data.missing))
             }
             guard let dataPath else {
                 // Unreachable after validation, which requires data.path without data.synthetic.
                 throw TrainerError.internalError("no data.path and no data.synthetic")
             }
-            let dataset = try DatasetLoader.load(path: dataPath, target: config.data.target, features: config.data.features, kind: config.model.type)
-            return DataSource(dataset: dataset, synthetic: nil, syntheticCSV: nil)
+            let loaded = try DatasetLoader.load(
+                path: dataPath, target: config.data.target, features: config.data.features, kind: config.model.type,
+                missing: config.data.missing)
+            return DataSource(dataset: loaded.dataset, synthetic: nil, syntheticCSV: nil, missing: loaded.missing)
         } catch let error as DataError {
             throw .data(error)
         } catch let error as TrainerError {
             throw error
         } catch {
             throw .internalError("loading data: \(error)")
+        }
+    }
+
+    /// Saves generated data (`data.csv`, `true_weights.json`) in the run folder; no-op for a CSV source.
+    func writeSyntheticData(into directory: RunDirectory) throws(RunFolderError) {
+        if let synthetic, let syntheticCSV {
+            try synthetic.write(csv: syntheticCSV, into: directory)
         }
     }
 }

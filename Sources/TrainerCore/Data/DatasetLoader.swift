@@ -2,27 +2,48 @@
 ///
 /// Data policy (see `CSVReader` for the syntax):
 /// - Feature columns and regression targets must be finite decimal numbers; spaces and tabs
-///   around them are ignored. Empty values, NaN/infinity, hex floats and values that overflow a
-///   `Double` are errors, not silently dropped or imputed rows.
+///   around them are ignored. NaN/infinity, hex floats and values that overflow a `Double` are
+///   errors. Empty values are errors unless `data.missing` says to drop or impute them
+///   (`MissingValuePolicy`).
 /// - `.logistic` targets must be 0 or 1 (any numeric spelling, e.g. `1.0`) and both must occur.
 /// - `.softmax` targets are labels (integers or text, see `ClassLabelEncoder` for the class order);
 ///   at least two distinct labels must occur.
 public enum DatasetLoader {
-    /// Loads the file at `path`.
+    /// Loads the file at `path`, treating any missing value as an error.
     ///
     /// `features == nil` means every column except the target.
     ///
     /// - Throws: `DataError` for an unreadable file, malformed CSV, unknown or conflicting column
     ///   names, and any value that does not fit `kind`.
     public static func load(path: String, target: String, features: [String]?, kind: ModelKind) throws(DataError) -> Dataset {
+        try load(path: path, target: target, features: features, kind: kind, missing: .error).dataset
+    }
+
+    /// Loads the file at `path`, applying the missing-value policy `missing`.
+    public static func load(
+        path: String, target: String, features: [String]?, kind: ModelKind, missing: MissingValuePolicy
+    ) throws(DataError) -> LoadedDataset {
         let bytes = try FileBytes.contents(ofFile: path)
-        return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind)
+        return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind, missing: missing)
     }
 
     /// Loads CSV `contents` already in memory; `sourcePath` is only used in errors and the result.
     public static func load(
         contents: [UInt8], sourcePath: String, target: String, features: [String]?, kind: ModelKind
     ) throws(DataError) -> Dataset {
+        try load(contents: contents, sourcePath: sourcePath, target: target, features: features, kind: kind, missing: .error).dataset
+    }
+
+    /// Loads CSV `contents` already in memory with the missing-value policy `missing`.
+    ///
+    /// A field is missing when it is empty after trimming spaces and tabs (`""` too). With
+    /// `.error` the first one is reported by line and column; with `.dropRow` every row holding
+    /// one (feature or target) is left out; with `.imputeMean` missing features become NaN for
+    /// ``MissingValueImputer`` and a missing target is an error.
+    public static func load(
+        contents: [UInt8], sourcePath: String, target: String, features: [String]?, kind: ModelKind,
+        missing policy: MissingValuePolicy
+    ) throws(DataError) -> LoadedDataset {
         var reader = try CSVReader(bytes: contents, file: sourcePath)
         let header = reader.header
         let targetIndex = try columnIndex(of: target, role: "target column", in: reader)
@@ -33,9 +54,34 @@ public enum DatasetLoader {
         var labels = ClassLabelEncoder()
         var record = CSVRecord()
         var rows = 0
+        var report = MissingValueReport(policy: policy)
         while try reader.readRecord(into: &record) {
+            if policy != .error {
+                // Count first, so a dropped row leaves no half-appended values behind.
+                var missingInRow = 0
+                for index in featureIndices where reader.trimmedContent(record.fields[index]).isEmpty {
+                    missingInRow += 1
+                }
+                let targetField = record.fields[targetIndex]
+                let targetMissing = reader.trimmedContent(targetField).isEmpty
+                report.missingValues += missingInRow + (targetMissing ? 1 : 0)
+                if policy == .dropRow, missingInRow > 0 || targetMissing {
+                    report.droppedRows += 1
+                    continue
+                }
+                if targetMissing {
+                    throw reader.error(
+                        targetField, column: targetIndex,
+                        reason: "missing target value (data.missing = \"\(policy.rawValue)\" only fills features; use \"drop_row\" to skip such rows)")
+                }
+            }
             for index in featureIndices {
-                values.append(try reader.number(of: record.fields[index], column: index))
+                let field = record.fields[index]
+                if policy == .imputeMean, reader.trimmedContent(field).isEmpty {
+                    values.append(.nan)
+                } else {
+                    values.append(try reader.number(of: field, column: index))
+                }
             }
             let field = record.fields[targetIndex]
             switch kind {
@@ -49,6 +95,11 @@ public enum DatasetLoader {
             rows += 1
         }
         guard rows > 0 else {
+            if report.droppedRows > 0 {
+                throw DataError(
+                    file: sourcePath,
+                    reason: "no data rows left: all \(report.droppedRows) rows have a missing value (data.missing = \"drop_row\")")
+            }
             throw DataError(file: sourcePath, reason: "no data rows: the file has a header but no records")
         }
 
@@ -84,9 +135,10 @@ public enum DatasetLoader {
             // never a trap, should that invariant ever break.
             throw DataError(file: sourcePath, reason: "internal error: \(error)")
         }
-        return Dataset(
+        let dataset = Dataset(
             featureNames: featureIndices.map { header[$0] }, features: matrix, targetName: header[targetIndex],
             targets: targets, classes: classes, sourcePath: sourcePath)
+        return LoadedDataset(dataset: dataset, missing: report)
     }
 
     // MARK: - Column resolution
@@ -134,6 +186,10 @@ public enum DatasetLoader {
             reason += "; did you mean \"\(suggestion)\"?"
         }
         reason += "; available columns: " + header.map { "\"\($0)\"" }.joined(separator: ", ")
+        if header.allSatisfy({ Double($0) != nil }) {
+            // The first row is always the header; a row of numbers there means it is missing.
+            reason += "; the first row looks like data, not a header: the file needs a header row naming the columns"
+        }
         if header.count == 1 {
             let only = header[0]
             if only.contains("\t") {

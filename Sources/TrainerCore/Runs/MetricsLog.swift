@@ -25,6 +25,74 @@ public final class MetricsLog: TrainingObserver {
         epochs = try Self.open(directory.file("epochs.csv"), header: EpochRecord.csvHeader(for: kind))
     }
 
+    /// Reopens the files of an interrupted run for `trainer resume`: each is cut back to its
+    /// header plus the rows the checkpoint counted (rows written after it, e.g. before a
+    /// `kill -9`, are dropped), the kept rows are read back, and new rows are appended.
+    public init(resuming directory: RunDirectory, kind: ModelKind, logEvery: Int, checkpoint: TrainingCheckpoint) throws(RunFolderError) {
+        self.logEvery = max(logEvery, 1)
+        let metricsLines = try Self.cut(directory.file("metrics.csv"), header: StepRecord.csvHeader, rows: checkpoint.metricsRows)
+        let epochLines = try Self.cut(directory.file("epochs.csv"), header: EpochRecord.csvHeader(for: kind), rows: checkpoint.epochRows)
+        for line in metricsLines {
+            guard let record = StepRecord(csvRow: line) else {
+                throw .unreadable(path: directory.file("metrics.csv"), reason: "malformed row \"\(line.prefix(80))\"")
+            }
+            stepRecords.append(record)
+        }
+        for line in epochLines {
+            guard let record = EpochRecord(csvRow: line) else {
+                throw .unreadable(path: directory.file("epochs.csv"), reason: "malformed row \"\(line.prefix(80))\"")
+            }
+            epochRecords.append(record)
+        }
+        lastWritten = stepRecords.last?.step ?? 0
+        guard lastWritten == checkpoint.lastLoggedStep else {
+            throw .unreadable(
+                path: directory.file("metrics.csv"),
+                reason: "its last kept row is step \(lastWritten), the checkpoint expects step \(checkpoint.lastLoggedStep)")
+        }
+        metrics = try Self.append(directory.file("metrics.csv"))
+        epochs = try Self.append(directory.file("epochs.csv"))
+    }
+
+    /// Rewrites `path` (atomically) as its header plus its first `rows` data rows and returns
+    /// those rows. Fewer rows than `rows`, or a different header, means the file is not the one
+    /// the checkpoint was taken with.
+    static func cut(_ path: String, header: String, rows: Int) throws(RunFolderError) -> [Substring] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path: path, reason: "cannot read the file")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        // A kill can leave a partial last line only if a write was cut short; only complete
+        // lines (ending in a newline) count.
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true || !text.hasSuffix("\n") { lines.removeLast() }
+        guard lines.first == Substring(header) else {
+            throw .unreadable(path: path, reason: "unexpected header, not a file this version of trainer wrote")
+        }
+        let kept = lines.dropFirst().prefix(rows)
+        guard kept.count == rows else {
+            throw .unreadable(path: path, reason: "has \(lines.count - 1) rows, the checkpoint expects at least \(rows)")
+        }
+        try AtomicFile.write(([Substring(header)] + kept).joined(separator: "\n") + "\n", to: path)
+        return Array(kept)
+    }
+
+    static func append(_ path: String) throws(RunFolderError) -> FileHandle {
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw .cannotWrite(path: path, reason: "could not open the file for appending")
+        }
+        handle.seekToEndOfFile()
+        return handle
+    }
+
+    /// Writes the buffered rows (not a pending, not-yet-due step: an uninterrupted run would
+    /// not write it either) and returns how many data rows each file holds and the last step
+    /// logged, for the checkpoint.
+    public func flushForCheckpoint() -> (metricsRows: Int, lastLoggedStep: Int, epochRows: Int) {
+        flush()
+        return (stepRecords.count, lastWritten, epochRecords.count)
+    }
+
     static func open(_ path: String, header: String) throws(RunFolderError) -> FileHandle {
         guard FileManager.default.createFile(atPath: path, contents: Data((header + "\n").utf8)),
               let handle = FileHandle(forWritingAtPath: path) else {

@@ -23,22 +23,15 @@ public struct SolveRun {
         let config = run.config
         let clock = ContinuousClock()
         let started = clock.now
-        let source = try DataSource.load(config: config, dataPath: run.dataPath)
-        let dataset = source.dataset
+        let input = try run.loadInput()
+        let dataset = input.dataset
+        let prepared = input.prepared
         let loaded = clock.now
-        let prepared: PreparedData
-        do {
-            prepared = try PreparedData(dataset: dataset, model: config.model, data: config.data, seed: config.seed)
-        } catch {
-            throw .internalError("preparing the data: \(error)")
-        }
         let directory: RunDirectory
         do {
             directory = try RunDirectory.create(runsDirectory: config.runsDir, name: config.name)
             try run.writeResolvedConfig(into: directory)
-            if let synthetic = source.synthetic, let csv = source.syntheticCSV {
-                try synthetic.write(csv: csv, into: directory)
-            }
+            try input.source.writeSyntheticData(into: directory)
         } catch {
             throw .runFolder(error)
         }

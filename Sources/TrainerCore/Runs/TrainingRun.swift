@@ -44,15 +44,34 @@ public struct TrainingRun {
         JSONValue.string(s).serialized(pretty: false)
     }
 
-    /// Runs everything and writes the run folder.
-    public func execute(observer: TrainingObserver? = nil) throws(TrainerError) -> Result {
-        let clock = ContinuousClock()
-        let started = clock.now
+    /// The data as training sees it: loaded with the missing-value policy, imputed, split,
+    /// standardized.
+    struct Input {
+        var dataset: Dataset
+        var missing: MissingValueReport
+        var imputer: MissingValueImputer?
+        var prepared: PreparedData
+        /// The generator and its CSV text when `data.synthetic` made the data.
+        var source: DataSource
+    }
 
+    func loadInput() throws(TrainerError) -> Input {
         // The data source: the CSV at data.path, or generated data (saved in the run folder).
         let source = try DataSource.load(config: config, dataPath: dataPath)
-        let dataset = source.dataset
-        let loaded = clock.now
+        var imputer: MissingValueImputer?
+        var dataset = source.dataset
+        if config.data.missing == .imputeMean {
+            // Means of the training split only: the split is a pure function of the seed, so
+            // fitting here uses exactly the rows PreparedData will train on.
+            let split = PreparedData.split(rowCount: dataset.count, validationFraction: config.data.validationFraction, seed: config.seed)
+            do {
+                let fitted = try MissingValueImputer.fit(dataset, trainRows: split.train)
+                dataset = fitted.apply(to: dataset)
+                imputer = fitted
+            } catch {
+                throw .data(error)
+            }
+        }
         let prepared: PreparedData
         do {
             prepared = try PreparedData(dataset: dataset, model: config.model, data: config.data, seed: config.seed)
@@ -62,53 +81,86 @@ public struct TrainingRun {
         if config.training.earlyStopping != nil && prepared.validation == nil {
             throw .config(ConfigError(file: configPath, path: "training.early_stopping", reason: "needs a validation split: set data.validation_fraction > 0"))
         }
+        return Input(dataset: dataset, missing: source.missing, imputer: imputer, prepared: prepared, source: source)
+    }
 
+    /// Runs everything and writes the run folder.
+    ///
+    /// `stopRequested` is polled once per optimizer step (the CLI passes its SIGINT/SIGTERM
+    /// flag); when it answers true the run writes a checkpoint and ends as `interrupted`.
+    public func execute(observer: TrainingObserver? = nil, stopRequested: @escaping () -> Bool = { false }) throws(TrainerError) -> Result {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let input = try loadInput()
+        let loaded = clock.now
+
+        // The run folder is claimed before training starts, so an unwritable runs_dir is
+        // reported at once rather than after the training time is spent.
         let directory: RunDirectory
-        do {
-            directory = try RunDirectory.create(runsDirectory: config.runsDir, name: config.name)
-            try writeResolvedConfig(into: directory)
-            if let synthetic = source.synthetic, let csv = source.syntheticCSV {
-                try synthetic.write(csv: csv, into: directory)
-            }
-        } catch {
-            throw .runFolder(error)
-        }
-        let environment = RunEnvironment(directory: PathUtilities.directory(of: configPath))
-        let trainer = Trainer(config: config, data: prepared)
-        var summary = SummaryBuilder(config: config, configPath: configPath, dataPath: dataPath ?? directory.file(SyntheticData.dataFileName), data: prepared, directory: directory, environment: environment)
-        summary.loadSeconds = seconds(started, loaded)
-        do {
-            // A run killed during training still says what it was doing.
-            try AtomicFile.write(summary.json(status: "running").serialized(), to: directory.file("summary.json"))
-        } catch {
-            throw .runFolder(error)
-        }
-
+        let configHash: String
         let log: MetricsLog
         do {
+            directory = try RunDirectory.create(runsDirectory: config.runsDir, name: config.name)
+            configHash = try writeResolvedConfig(into: directory)
+            try input.source.writeSyntheticData(into: directory)
             log = try MetricsLog(directory: directory, kind: config.model.type, logEvery: config.training.logEvery)
         } catch {
             throw .runFolder(error)
         }
+        return try train(
+            input, directory: directory, log: log, configHash: configHash, checkpoint: nil, observer: observer,
+            stopRequested: stopRequested, loadSeconds: seconds(started, loaded))
+    }
+
+    /// Training and everything after it, shared by `execute` and `resume`.
+    func train(
+        _ input: Input, directory: RunDirectory, log: MetricsLog, configHash: String, checkpoint: TrainingCheckpoint?,
+        observer: TrainingObserver?, stopRequested: @escaping () -> Bool, loadSeconds: Double
+    ) throws(TrainerError) -> Result {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let prepared = input.prepared
+        let dataset = input.dataset
+        let environment = RunEnvironment(directory: PathUtilities.directory(of: configPath))
+        let trainer = Trainer(config: config, data: prepared)
+        var summary = SummaryBuilder(config: config, configPath: configPath, dataPath: dataPath ?? directory.file(SyntheticData.dataFileName), data: prepared, directory: directory, environment: environment)
+        summary.loadSeconds = loadSeconds
+        let extras = SummaryExtras(missing: input.missing, resumedFromStep: checkpoint?.step)
+        do {
+            // A run killed during training still says what it was doing.
+            try AtomicFile.write(extras.apply(to: summary.json(status: "running"), checkpointStep: checkpoint?.step).serialized(), to: directory.file("summary.json"))
+        } catch {
+            log.finish()
+            throw .runFolder(error)
+        }
+
         let fanOut = FanOutObserver([log] + (observer.map { [$0] } ?? []))
+        let supervisor = RunSupervisor(
+            checkpointEvery: config.training.checkpointEvery, stopRequested: stopRequested, log: log,
+            directory: directory, configHash: configHash)
         let trainStart = clock.now
         let outcome: TrainingOutcome
         do {
-            outcome = try trainer.run(observer: fanOut)
+            outcome = try trainer.run(observer: fanOut, resumingFrom: checkpoint, supervisor: supervisor)
         } catch {
             log.finish()
             throw .internalError("training: \(error)")
         }
         log.finish()
+        if let failure = supervisor.failure { throw .runFolder(failure) }
         summary.trainSeconds = seconds(trainStart, clock.now)
         summary.outcome = outcome
         summary.epochs = log.epochRecords
         summary.plannedSteps = trainer.plannedSteps
 
-        let referenceStart = clock.now
-        summary.reference = ReferenceComparison.compute(config: config, data: prepared, outcome: outcome, epochs: log.epochRecords)
-        summary.referenceSeconds = seconds(referenceStart, clock.now)
-        summary.synthetic = source.synthetic.map {
+        // An interrupted run should exit promptly: the reference fit can take long, and the
+        // resumed run computes it anyway.
+        if outcome.status != .interrupted {
+            let referenceStart = clock.now
+            summary.reference = ReferenceComparison.compute(config: config, data: prepared, outcome: outcome, epochs: log.epochRecords)
+            summary.referenceSeconds = seconds(referenceStart, clock.now)
+        }
+        summary.synthetic = input.source.synthetic.map {
             SyntheticDataReport(data: $0, prepared: prepared, trainedParameters: outcome.parameters, referenceParameters: summary.reference?.solution?.parameters)
         }
         let diagnosis = Diagnosis.analyze(
@@ -125,10 +177,15 @@ public struct TrainingRun {
         let model = SavedModel(
             kind: config.model.type, features: dataset.featureNames, target: dataset.targetName, classes: dataset.classes,
             parameters: outcome.parameters, fitsBias: config.model.bias, standardizer: prepared.standardizer)
-        summary.totalSeconds = seconds(started, clock.now)
-        let json = summary.json(status: outcome.status.rawValue)
+        var modelJSON = model.json()
+        if let imputer = input.imputer, case .object(var members) = modelJSON {
+            members.setMember("imputation", imputer.json())
+            modelJSON = .object(members)
+        }
+        summary.totalSeconds = seconds(started, clock.now) + loadSeconds
+        let json = extras.apply(to: summary.json(status: outcome.status.rawValue), checkpointStep: supervisor.lastCheckpointStep ?? checkpoint?.step)
         do {
-            try AtomicFile.write(model.json().serialized(), to: directory.file("model.json"))
+            try AtomicFile.write(modelJSON.serialized(), to: directory.file("model.json"))
             try AtomicFile.write(json.serialized(), to: directory.file("summary.json"))
             try RunArtifacts.write(RunRecord(
                 directory: directory, config: config, status: outcome.status, outcome: outcome,
@@ -137,16 +194,24 @@ public struct TrainingRun {
         } catch {
             throw .runFolder(error)
         }
-        return Result(directory: directory, status: outcome.status, summary: json, text: summary.text(status: outcome.status))
+        var text = summary.text(status: outcome.status)
+        if let step = checkpoint?.step { text += "\nresumed    from the checkpoint at step \(step)" }
+        if input.missing.missingValues > 0 {
+            text += "\nmissing    \(input.missing.missingValues) values (\(input.missing.policy.rawValue)), \(input.missing.droppedRows) rows dropped"
+        }
+        return Result(directory: directory, status: outcome.status, summary: json, text: text)
     }
 
     /// `config.json`: the resolved config, with `data.path` rewritten relative to the run folder
     /// so that `trainer run Runs/<name>/config.json` reads the same data and reproduces the run
-    /// (synthetic data is regenerated from the same settings and seed).
-    func writeResolvedConfig(into directory: RunDirectory) throws(RunFolderError) {
+    /// (synthetic data is regenerated from the same settings and seed). Returns the file's ``ConfigHash``, which checkpoints record.
+    @discardableResult
+    func writeResolvedConfig(into directory: RunDirectory) throws(RunFolderError) -> String {
         var resolved = config
         resolved.data.path = dataPath.map { PathUtilities.relative(from: directory.path, to: $0) }
-        try AtomicFile.write(resolved.resolvedJSON().serialized(), to: directory.file("config.json"))
+        let text = resolved.resolvedJSON().serialized()
+        try AtomicFile.write(text, to: directory.file("config.json"))
+        return ConfigHash.of(text.utf8)
     }
 
     func seconds(_ a: ContinuousClock.Instant, _ b: ContinuousClock.Instant) -> Double {

@@ -17,19 +17,24 @@ public struct PreparedData: Sendable {
     /// Number of classes (1 for regression).
     public var classCount: Int { dataset.classes?.count ?? 1 }
 
+    /// The training and validation row indices (each in file order) for `rowCount` rows: a
+    /// pure function of its arguments, so the missing-value imputer can fit on the same
+    /// training rows before the data is prepared.
+    public static func split(rowCount m: Int, validationFraction: Double, seed: UInt64) -> (train: [Int], validation: [Int]) {
+        var order = Array(0..<m)
+        var rng = SeededGenerator(seed: seed ^ 0x5EED_0F_5B1175)
+        rng.shuffle(&order)
+        var validationCount = Int((Double(m) * validationFraction).rounded())
+        validationCount = min(validationCount, m - 1)
+        validationCount = max(validationCount, 0)
+        return (order[validationCount...].sorted(), order[0..<validationCount].sorted())
+    }
+
     /// Splits with a generator seeded by `seed`, so the split is the same for every run with
     /// that seed whatever the optimizer does.
     public init(dataset: Dataset, model: ModelConfig, data: DataConfig, seed: UInt64) throws(LinearAlgebraError) {
         self.dataset = dataset
-        let m = dataset.features.rows
-        var order = Array(0..<m)
-        var rng = SeededGenerator(seed: seed ^ 0x5EED_0F_5B1175)
-        rng.shuffle(&order)
-        var validationCount = Int((Double(m) * data.validationFraction).rounded())
-        validationCount = min(validationCount, m - 1)
-        validationCount = max(validationCount, 0)
-        validationRows = order[0..<validationCount].sorted()
-        trainRows = order[validationCount...].sorted()
+        (trainRows, validationRows) = Self.split(rowCount: dataset.features.rows, validationFraction: data.validationFraction, seed: seed)
 
         let trainX = dataset.features.gatheringRows(trainRows)
         standardizer = data.standardize ? Standardizer.fit(trainX) : .identity(featureCount: dataset.features.columns)

@@ -47,6 +47,21 @@ public struct Trainer {
 
     /// Runs training from `initial` parameters (zeros when nil).
     public func run(initial: [Double]? = nil, observer: TrainingObserver? = nil) throws(LinearAlgebraError) -> TrainingOutcome {
+        try run(initial: initial, observer: observer, resumingFrom: nil, supervisor: nil)
+    }
+
+    /// Runs training, optionally continuing from `checkpoint` and under a `supervisor` that can
+    /// stop it between steps and receives checkpoints.
+    ///
+    /// Continuing from a checkpoint taken at step k of a run gives bit-for-bit the same steps
+    /// k+1, k+2, … as that run would have taken: every piece of loop state is restored, the
+    /// resumed epoch is not reshuffled, and nothing the loop does depends on wall time.
+    /// `checkpoint` must come from a run with the same config and data (callers check the hash);
+    /// mismatched sizes are reported as `CheckpointError`.
+    public func run(
+        initial: [Double]? = nil, observer: TrainingObserver? = nil,
+        resumingFrom checkpoint: TrainingCheckpoint?, supervisor: TrainingSupervisor?
+    ) throws(LinearAlgebraError) -> TrainingOutcome {
         let objective = data.train
         let training = config.training
         let n = objective.parameterCount
@@ -67,11 +82,57 @@ public struct Trainer {
             parameters: theta, status: .completed, stopReason: "completed \(training.epochs) epochs",
             steps: 0, epochsCompleted: 0, divergence: nil, skippedSteps: 0, clippedSteps: 0, restoredEpoch: nil)
         var gradient = [Double](repeating: 0, count: n)
+        var firstEpoch = 1, resumePosition = 0, lastCheckpointStep = -1
+        if let checkpoint {
+            theta = checkpoint.parameters
+            // The caller validated the checkpoint against this config and data (see
+            // `CheckpointValidation`), so restore cannot fail here; if it somehow did, the
+            // fresh optimizer state would make the run differ, never crash.
+            try? optimizer.restore(checkpoint.optimizer)
+            rng = SeededGenerator(state: checkpoint.rngState)
+            order = checkpoint.order
+            step = checkpoint.step
+            firstLoss = checkpoint.firstLoss
+            skipped = checkpoint.skippedSteps
+            clipped = checkpoint.clippedSteps
+            bestValLoss = checkpoint.bestValLoss
+            bestTheta = checkpoint.bestParameters
+            bestEpoch = checkpoint.bestEpoch
+            epochsWithoutImprovement = checkpoint.epochsWithoutImprovement
+            outcome.epochsCompleted = checkpoint.epochsCompleted
+            firstEpoch = checkpoint.epoch
+            resumePosition = checkpoint.position
+            lastCheckpointStep = checkpoint.step
+        }
 
-        training: for epoch in 1...training.epochs {
-            if training.shuffle { rng.shuffle(&order) }
+        training: for epoch in firstEpoch...max(training.epochs, firstEpoch) where epoch <= training.epochs {
             var start = 0
+            if checkpoint != nil && epoch == firstEpoch {
+                // The checkpoint was taken after this epoch's shuffle.
+                start = resumePosition
+            } else if training.shuffle {
+                rng.shuffle(&order)
+            }
             while start < order.count {
+                if let supervisor {
+                    let stop = supervisor.shouldStop()
+                    let due = supervisor.checkpointEvery.map { step > 0 && step % $0 == 0 } ?? false
+                    if stop || (due && step != lastCheckpointStep) {
+                        lastCheckpointStep = step
+                        supervisor.save(TrainingCheckpoint(
+                            step: step, epoch: epoch, position: start, epochsCompleted: outcome.epochsCompleted,
+                            order: order, rngState: rng.state, parameters: theta, optimizer: optimizer.state(),
+                            firstLoss: firstLoss, skippedSteps: skipped, clippedSteps: clipped,
+                            bestValLoss: bestValLoss, bestParameters: bestTheta, bestEpoch: bestEpoch,
+                            epochsWithoutImprovement: epochsWithoutImprovement))
+                    }
+                    // A failed save makes the supervisor answer true from the next step on.
+                    if stop {
+                        outcome.status = .interrupted
+                        outcome.stopReason = "interrupted at step \(step) (epoch \(epoch)); continue with `trainer resume`"
+                        break training
+                    }
+                }
                 if let cap = training.maxSteps, step >= cap {
                     outcome.stopReason = "reached training.max_steps = \(cap)"
                     break training

@@ -1,0 +1,42 @@
+/// The run folder's side of checkpointing: decides nothing about the loop, but persists each
+/// checkpoint atomically next to the log it describes, and relays a stop request.
+final class RunSupervisor: TrainingSupervisor {
+    let checkpointEvery: Int?
+    private let stopRequested: () -> Bool
+    private let log: MetricsLog
+    private let directory: RunDirectory
+    private let configHash: String
+    /// The step of the last checkpoint written, if any.
+    private(set) var lastCheckpointStep: Int?
+    /// The first failure to write a checkpoint; training is then stopped and the run fails.
+    private(set) var failure: RunFolderError?
+
+    init(checkpointEvery: Int?, stopRequested: @escaping () -> Bool, log: MetricsLog, directory: RunDirectory, configHash: String) {
+        self.checkpointEvery = checkpointEvery
+        self.stopRequested = stopRequested
+        self.log = log
+        self.directory = directory
+        self.configHash = configHash
+    }
+
+    func shouldStop() -> Bool {
+        failure != nil || stopRequested()
+    }
+
+    func save(_ checkpoint: TrainingCheckpoint) {
+        guard failure == nil else { return }
+        var checkpoint = checkpoint
+        // The log is flushed first, so the rows the checkpoint counts are on disk before it is.
+        let position = log.flushForCheckpoint()
+        checkpoint.metricsRows = position.metricsRows
+        checkpoint.lastLoggedStep = position.lastLoggedStep
+        checkpoint.epochRows = position.epochRows
+        checkpoint.configHash = configHash
+        do {
+            try AtomicFile.write(checkpoint.json().serialized(pretty: false), to: directory.file("checkpoint.json"))
+            lastCheckpointStep = checkpoint.step
+        } catch {
+            failure = error
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// SIGINT, SIGTERM and SIGKILL against the real binary, then `trainer resume`, compared with an
+/// uninterrupted run of the same config.
+@Suite(.serialized)
+struct SignalTests {
+    /// Long enough (tens of thousands of steps) that a signal sent right after the first
+    /// checkpoint lands mid-run; short enough to finish in a couple of seconds.
+    static let settings = [
+        "--set", "training.epochs=1500", "--set", "training.checkpoint_every=40", "--set", "training.log_every=7",
+        "--set", "training.accumulation_steps=2", "--set", "optimizer.momentum=0.9", "--quiet",
+    ]
+
+    /// Starts `trainer run softmax` in the background.
+    static func start(runs: URL, name: String) throws -> Process {
+        let process = Process()
+        process.executableURL = TrainerBinary.executable
+        process.arguments = ["run", "softmax", "--set", "runs_dir=\(runs.path)", "--name", name] + settings
+        process.currentDirectoryURL = TrainerBinary.packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits (up to 60 s) until the run has written its first checkpoint.
+    static func waitForCheckpoint(_ folder: URL, _ process: Process) throws {
+        let file = folder.appendingPathComponent("checkpoint.json").path
+        for _ in 0..<6_000 {
+            if FileManager.default.fileExists(atPath: file) { return }
+            try #require(process.isRunning, "the run ended before writing a checkpoint")
+            usleep(10_000)
+        }
+        Issue.record("no checkpoint after 60 s")
+    }
+
+    static func checkpointStep(_ folder: URL) throws -> Int {
+        try #require(TrainerBinary.json(folder.appendingPathComponent("checkpoint.json"))["step"] as? Int)
+    }
+
+    static func same(_ a: URL, _ b: URL, _ file: String) throws -> Bool {
+        try Data(contentsOf: a.appendingPathComponent(file)) == Data(contentsOf: b.appendingPathComponent(file))
+    }
+
+    /// One uninterrupted reference run, then SIGINT, SIGTERM and SIGKILL each followed by resume.
+    @Test func signalThenResumeEqualsAnUninterruptedRun() throws {
+        let runs = try TrainerBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: runs) }
+        let reference = try TrainerBinary.run(["run", "softmax", "--set", "runs_dir=\(runs.path)", "--name", "whole"] + Self.settings)
+        #expect(reference.status == 0, "stderr: \(reference.stderr)")
+        for signal in [SIGINT, SIGTERM, SIGKILL] {
+            try interruptAndResume(runs: runs, signal: signal)
+        }
+    }
+
+    func interruptAndResume(runs: URL, signal: Int32) throws {
+        let folder = runs.appendingPathComponent("cut-\(signal)")
+        let process = try Self.start(runs: runs, name: "cut-\(signal)")
+        try Self.waitForCheckpoint(folder, process)
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        let summary = try TrainerBinary.json(folder.appendingPathComponent("summary.json"))
+        if signal == SIGKILL {
+            #expect(process.terminationReason == .uncaughtSignal)
+            #expect(summary["status"] as? String == "running")
+        } else {
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 130)
+            #expect(summary["status"] as? String == "interrupted")
+            let steps = try #require(summary["steps"] as? Int)
+            #expect(try Self.checkpointStep(folder) == steps, "the interruption checkpoint is at the last step")
+            #expect(steps < 6_000, "the signal must land mid-run (6,000 steps in all)")
+        }
+        let cutAt = try Self.checkpointStep(folder)
+        #expect(cutAt > 0)
+
+        let resumed = try TrainerBinary.run(["resume", folder.path, "--quiet"])
+        #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
+        let after = try TrainerBinary.json(folder.appendingPathComponent("summary.json"))
+        #expect(after["status"] as? String == "completed")
+        #expect(after["resumed_from_step"] as? Int == cutAt)
+        let whole = runs.appendingPathComponent("whole")
+        for file in ["model.json", "metrics.csv", "epochs.csv"] {
+            #expect(try Self.same(whole, folder, file), "signal \(signal): \(file) differs from the uninterrupted run")
+        }
+    }
+
+    @Test func resumeOfAFinishedRunIsABadInput() throws {
+        let runs = try TrainerBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: runs) }
+        let done = try TrainerBinary.run(["run", "logreg", "--set", "runs_dir=\(runs.path)", "--set", "training.epochs=2", "--quiet"])
+        #expect(done.status == 0)
+        let again = try TrainerBinary.run(["resume", runs.appendingPathComponent("logreg").path])
+        #expect(again.status == 65)
+        #expect(again.stderr.contains("nothing to resume: the run already ended with status \"completed\""), "\(again.stderr)")
+    }
+}
