@@ -45,9 +45,4 @@ public struct MissingValueImputer: Equatable, Sendable {
         }
         return result
     }
-
-    /// model.json's `imputation` object.
-    public func json() -> JSONValue {
-        .object([("strategy", .string("mean")), ("mean", .array(means.map { .number($0) }))])
-    }
 }

@@ -4,7 +4,8 @@
 /// Columns are matched by header name, never by position, so the file may hold its columns in
 /// any order and carry extra ones (an id, the target when predicting): they are ignored.
 /// Numbers go through the shipped `CSVReader`, so they are parsed exactly and every bad value is
-/// reported as `file:line:column`.
+/// reported as `file:line:column`. Empty feature fields are errors, unless the model was trained
+/// with `data.missing = "impute_mean"`: then they get the training split's means from model.json.
 public struct ModelInput: Sendable {
     /// Raw (unstandardized) features, one row per data record, columns in `model.features` order.
     public var features: Matrix
@@ -56,8 +57,14 @@ public struct ModelInput: Sendable {
         var lines: [Int] = []
         var record = CSVRecord()
         while try reader.readRecord(into: &record) {
-            for index in featureIndices {
-                values.append(try reader.number(of: record.fields[index], column: index))
+            for (j, index) in featureIndices.enumerated() {
+                let field = record.fields[index]
+                // A model trained with impute_mean fills empty fields the way training did.
+                if let means = model.imputationMeans, reader.trimmedContent(field).isEmpty {
+                    values.append(means[j])
+                } else {
+                    values.append(try reader.number(of: field, column: index))
+                }
             }
             if let t = targetIndex {
                 let field = record.fields[t]

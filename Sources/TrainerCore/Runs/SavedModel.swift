@@ -16,8 +16,11 @@ public struct SavedModel: Equatable, Sendable {
     public var parameters: [Double]
     public var fitsBias: Bool
     public var standardizer: Standardizer
+    /// Training-split means that replace empty feature fields (`data.missing = "impute_mean"`),
+    /// in raw units, one per feature; nil when the model was trained without imputation.
+    public var imputationMeans: [Double]?
 
-    public init(kind: ModelKind, features: [String], target: String, classes: [String]?, parameters: [Double], fitsBias: Bool, standardizer: Standardizer) {
+    public init(kind: ModelKind, features: [String], target: String, classes: [String]?, parameters: [Double], fitsBias: Bool, standardizer: Standardizer, imputationMeans: [Double]? = nil) {
         self.kind = kind
         self.features = features
         self.target = target
@@ -25,6 +28,7 @@ public struct SavedModel: Equatable, Sendable {
         self.parameters = parameters
         self.fitsBias = fitsBias
         self.standardizer = standardizer
+        self.imputationMeans = imputationMeans
     }
 
     /// Scores per example, K.
@@ -68,6 +72,12 @@ public struct SavedModel: Equatable, Sendable {
                 ("scale", .array(standardizer.scale.map { .number($0) })),
             ])),
         ]
+        if let imputationMeans {
+            fields.append(("imputation", .object([
+                ("strategy", .string("mean")),
+                ("mean", .array(imputationMeans.map { .number($0) })),
+            ])))
+        }
         return .object(fields)
     }
 }
@@ -145,7 +155,14 @@ extension SavedModel {
         for (j, v) in scale.enumerated() where !(v > 0) {
             throw s.error("scale[\(j)]", "must be positive, got \(fmt(v))")
         }
+        var imputationMeans: [Double]?
+        if let imputation = try r.object("imputation") {
+            guard try imputation.string("strategy") == "mean" else {
+                throw imputation.error("strategy", "unknown imputation strategy: expected \"mean\"")
+            }
+            imputationMeans = try imputation.numbers("mean", count: d)
+        }
         self.init(kind: kind, features: features, target: target, classes: classes, parameters: parameters,
-                  fitsBias: fitsBias, standardizer: Standardizer(mean: mean, scale: scale))
+                  fitsBias: fitsBias, standardizer: Standardizer(mean: mean, scale: scale), imputationMeans: imputationMeans)
     }
 }

@@ -176,12 +176,9 @@ public struct TrainingRun {
         }
         let model = SavedModel(
             kind: config.model.type, features: dataset.featureNames, target: dataset.targetName, classes: dataset.classes,
-            parameters: outcome.parameters, fitsBias: config.model.bias, standardizer: prepared.standardizer)
-        var modelJSON = model.json()
-        if let imputer = input.imputer, case .object(var members) = modelJSON {
-            members.setMember("imputation", imputer.json())
-            modelJSON = .object(members)
-        }
+            parameters: outcome.parameters, fitsBias: config.model.bias, standardizer: prepared.standardizer,
+            imputationMeans: input.imputer?.means)
+        let modelJSON = model.json()
         summary.totalSeconds = seconds(started, clock.now) + loadSeconds
         let json = extras.apply(to: summary.json(status: outcome.status.rawValue), checkpointStep: supervisor.lastCheckpointStep ?? checkpoint?.step)
         do {
