@@ -18,34 +18,24 @@ struct Run: ParsableCommand {
             """
     )
 
-    @Argument(help: "Config file path or shipped config name.")
-    var config: String
-
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key, e.g. --set optimizer.lr=0.1 (repeatable).", valueName: "key=value"))
-    var overrides: [String] = []
-
-    @Option(help: "Run folder name (default: the config's name).")
-    var name: String?
-
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var options: ConfigOptions
 
     func run() throws {
         let result: TrainingRun.Result
         do {
-            let run = try TrainingRun(configArgument: config, overrides: overrides, name: name)
+            let run = try TrainingRun(configArgument: options.config, overrides: options.overrides, name: options.name)
             if !run.config.sweep.isEmpty {
                 try runSweep(base: run)
                 return
             }
-            let progress = quiet ? nil : ProgressReporter(totalEpochs: run.config.training.epochs)
+            let progress = options.quiet ? nil : ProgressReporter(totalEpochs: run.config.training.epochs)
             StopSignal.install()
             result = try run.execute(observer: progress, stopRequested: StopSignal.isRequested)
             progress?.finish()
         } catch {
             throw Exit.report(error)
         }
-        if !quiet { print(result.text) }
+        if !options.quiet { print(result.text) }
         try StopSignal.exit(for: result.status)
     }
 }
@@ -112,19 +102,19 @@ extension Run {
     func runSweep(base: TrainingRun) throws(TrainerError) {
         let plan: SweepPlan
         do {
-            var all = overrides
-            if let name { all.append("name=\(JSONValue.string(name).serialized(pretty: false))") }
+            var all = options.overrides
+            if let name = options.name { all.append("name=\(JSONValue.string(name).serialized(pretty: false))") }
             plan = try SweepPlan.expand(base: base.config, configPath: base.configPath, overrides: all)
         } catch {
             throw .config(error)
         }
-        let quiet = self.quiet
+        let quiet = options.quiet
         let result = try SweepRun(plan: plan).execute { index, total, member in
             guard !quiet else { return }
             let values = member.member.assignments.map { "\($0.path)=\($0.valueText)" }.joined(separator: " ")
             FileHandle.standardError.write(Data("[\(index)/\(total)] \(values): \(member.statusText(tolerance: SweepRun.relativeGapTolerance))\n".utf8))
         }
-        if !quiet { print(result.text, terminator: "") }
+        if !options.quiet { print(result.text, terminator: "") }
         if let error = result.errors.first { throw error }
     }
 }

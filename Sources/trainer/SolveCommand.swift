@@ -13,26 +13,16 @@ struct Solve: ParsableCommand {
             """
     )
 
-    @Argument(help: "Config file path or shipped config name.")
-    var config: String
-
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key (repeatable).", valueName: "key=value"))
-    var overrides: [String] = []
-
-    @Option(help: "Run folder name (default: the config's name).")
-    var name: String?
-
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var options: ConfigOptions
 
     func run() throws {
         let result: SolveRun.Result
         do {
-            result = try SolveRun(configArgument: config, overrides: overrides, name: name).execute()
+            result = try SolveRun(configArgument: options.config, overrides: options.overrides, name: options.name).execute()
         } catch {
             throw Exit.report(error)
         }
-        if !quiet { print(result.text) }
+        if !options.quiet { print(result.text) }
         if !result.solved { throw ExitCode(Exit.noOptimum) }
     }
 }
