@@ -31,18 +31,27 @@ public struct PreparedData: Sendable {
         validationRows = order[0..<validationCount].sorted()
         trainRows = order[validationCount...].sorted()
 
-        let trainX = dataset.features.gatheringRows(trainRows)
+        // Copies of the feature matrix, the dominant memory cost: none when the training split
+        // is the whole dataset and nothing is standardized (the objective shares the dataset's
+        // storage); otherwise one per split, standardized in place rather than into a second
+        // copy. Before, every run held the dataset, a gathered training copy and a standardized
+        // copy of it (3× the matrix; 1× now in the no-split, unstandardized case).
+        let wholeDataset = validationCount == 0
+        var trainX = wholeDataset ? dataset.features : dataset.features.gatheringRows(trainRows)
         standardizer = data.standardize ? Standardizer.fit(trainX) : .identity(featureCount: dataset.features.columns)
+        if data.standardize { standardizer.apply(to: &trainX) }
         let classCount = dataset.classes?.count ?? 1
         train = try LinearModelObjective(
-            kind: model.type, features: standardizer.transform(trainX),
-            targets: trainRows.map { dataset.targets[$0] }, classCount: classCount,
+            kind: model.type, features: trainX,
+            targets: wholeDataset ? dataset.targets : trainRows.map { dataset.targets[$0] }, classCount: classCount,
             fitsBias: model.bias, l2: model.l2, l1: model.l1)
         if validationRows.isEmpty {
             validation = nil
         } else {
+            var validationX = dataset.features.gatheringRows(validationRows)
+            if data.standardize { standardizer.apply(to: &validationX) }
             validation = try LinearModelObjective(
-                kind: model.type, features: standardizer.transform(dataset.features.gatheringRows(validationRows)),
+                kind: model.type, features: validationX,
                 targets: validationRows.map { dataset.targets[$0] }, classCount: classCount,
                 fitsBias: model.bias, l2: model.l2, l1: model.l1)
         }
