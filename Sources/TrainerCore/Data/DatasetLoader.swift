@@ -14,9 +14,13 @@ public enum DatasetLoader {
     ///
     /// - Throws: `DataError` for an unreadable file, malformed CSV, unknown or conflicting column
     ///   names, and any value that does not fit `kind`.
+    /// Large files go through `DatasetCache.standard`: a second load of an unchanged file reads
+    /// the parsed doubles back instead of parsing text again.
     public static func load(path: String, target: String, features: [String]?, kind: ModelKind) throws(DataError) -> Dataset {
-        let bytes = try FileBytes.contents(ofFile: path)
-        return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind)
+        let selection = "target=\(target)\nfeatures=\(features.map { $0.joined(separator: "\u{0}") } ?? "<all>")\nkind=\(kind.rawValue)"
+        return try DatasetCache.standard.load(path: path, selection: selection) { (bytes) throws(DataError) in
+            try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind)
+        }
     }
 
     /// Loads CSV `contents` already in memory; `sourcePath` is only used in errors and the result.
