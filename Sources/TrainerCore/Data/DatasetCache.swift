@@ -216,6 +216,7 @@ public struct DatasetCache: Sendable {
         guard !failed else { return nil }
         let values = [Double](unsafeUninitializedCapacity: valueCount) { buffer, count in
             if valueCount > 0 {
+                if let base = buffer.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * valueCount) }
                 failed = buffer.baseAddress.map { !readFully(fd, UnsafeMutableRawPointer($0), 8 * valueCount, offset: targetsOffset + 8 * rows) } ?? true
             }
             count = valueCount

@@ -19,7 +19,10 @@ public enum DatasetLoader {
     public static func load(path: String, target: String, features: [String]?, kind: ModelKind) throws(DataError) -> Dataset {
         let selection = "target=\(target)\nfeatures=\(features.map { $0.joined(separator: "\u{0}") } ?? "<all>")\nkind=\(kind.rawValue)"
         return try DatasetCache.standard.load(path: path, selection: selection) { (bytes) throws(DataError) in
-            try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind)
+            if let fast = FastNumericCSV.load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind) {
+                return fast
+            }
+            return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind)
         }
     }
 

@@ -29,7 +29,9 @@ public struct PreparedData: Sendable {
         validationCount = min(validationCount, m - 1)
         validationCount = max(validationCount, 0)
         validationRows = order[0..<validationCount].sorted()
-        trainRows = order[validationCount...].sorted()
+        // Sorting a permutation of 0..<m gives 0..<m: skip the O(m log m) sort (3% of a
+        // one-epoch run on 1e6 rows) when nothing is held out.
+        trainRows = validationCount == 0 ? Array(0..<m) : order[validationCount...].sorted()
 
         // Copies of the feature matrix, the dominant memory cost: none when the training split
         // is the whole dataset and nothing is standardized (the objective shares the dataset's
