@@ -67,7 +67,10 @@ public struct DatasetCache: Sendable {
     public func load(
         path: String, selection: String, parse: ([UInt8]) throws(DataError) -> Dataset
     ) throws(DataError) -> Dataset {
-        guard let directory, let identity = SourceIdentity(path: path), identity.size >= minimumFileSize else {
+        // A plain stat first: small files (most runs) skip the identity probe entirely.
+        var st = stat()
+        guard let directory, stat(path, &st) == 0, Int(st.st_size) >= minimumFileSize,
+              let identity = SourceIdentity(path: path) else {
             return try parse(FileBytes.contents(ofFile: path))
         }
         let key = Self.formatVersion + "\n" + identity.absolutePath + "\n" + selection

@@ -178,10 +178,34 @@ extension BLAS {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
             return
         }
-        cblas_dgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a.baseAddress, Int32(lda), b.baseAddress, Int32(ldb),
-            beta, c.baseAddress, Int32(ldc))
+        singleThreadedIfSmall(work: m * n * k) {
+            cblas_dgemm(
+                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a.baseAddress, Int32(lda), b.baseAddress, Int32(ldb),
+                beta, c.baseAddress, Int32(ldc))
+        }
+    }
+
+    /// Products below this many multiply-adds run on one OpenBLAS thread.
+    static let smallProductWork = 1 << 20
+
+    /// Runs `body` with OpenBLAS limited to one thread when `work` is small, then restores the
+    /// thread count.
+    ///
+    /// Why: OpenBLAS splits a 256×100 `dgemv` between threads (its threshold is ~9,000
+    /// elements), and the hand-off costs more than the product; on this shared 2-core machine a
+    /// logistic epoch measured 2.8–3.0 s with 2 threads against 0.63–0.65 s with 1 (BENCHMARKS.md).
+    /// Large products (solvers, `dsyrk`) keep every thread. The count is a process-wide setting
+    /// of OpenBLAS; trainer issues BLAS calls from one thread, so changing it around a call is
+    /// safe, and with OpenBLAS built without affinity (Debian's) lowering and restoring it only
+    /// writes a variable. Results stay deterministic: the same sizes always take the same path.
+    @inline(__always)
+    static func singleThreadedIfSmall(work: Int, _ body: () -> Void) {
+        let threads = openblas_get_num_threads()
+        guard threads > 1, work < smallProductWork else { return body() }
+        openblas_set_num_threads(1)
+        body()
+        openblas_set_num_threads(threads)
     }
 
     /// y ← α·op(A)·x + β·y on raw buffers, A being the row-major `rows`×`columns` matrix with
@@ -201,9 +225,11 @@ extension BLAS {
             for i in 0..<yCount { y[i] *= beta }
             return
         }
-        cblas_dgemv(
-            CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(rows), Int32(columns), alpha,
-            a.baseAddress, Int32(lda), x.baseAddress, 1, beta, y.baseAddress, 1)
+        singleThreadedIfSmall(work: rows * columns) {
+            cblas_dgemv(
+                CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(rows), Int32(columns), alpha,
+                a.baseAddress, Int32(lda), x.baseAddress, 1, beta, y.baseAddress, 1)
+        }
     }
 
     /// Checks that a row-major `rows`×`columns` operand with leading dimension `ld` fits in a
