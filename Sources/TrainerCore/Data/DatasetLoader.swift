@@ -20,11 +20,27 @@ public enum DatasetLoader {
     }
 
     /// Loads the file at `path`, applying the missing-value policy `missing`.
+    ///
+    /// With the default policy (`error`) the result comes from the binary cache when the file is
+    /// unchanged, and plain numeric files are parsed by the parallel fast path; both fall back to
+    /// the general reader for anything else, so results and error messages are the same. The
+    /// other policies always read the file with the general reader (they need its per-field
+    /// view of empty values).
     public static func load(
         path: String, target: String, features: [String]?, kind: ModelKind, missing: MissingValuePolicy
     ) throws(DataError) -> LoadedDataset {
-        let bytes = try FileBytes.contents(ofFile: path)
-        return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind, missing: missing)
+        guard missing == .error else {
+            let bytes = try FileBytes.contents(ofFile: path)
+            return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind, missing: missing)
+        }
+        let selection = "target=\(target)\nfeatures=\(features.map { $0.joined(separator: "\u{0}") } ?? "<all>")\nkind=\(kind.rawValue)"
+        let dataset = try DatasetCache.standard.load(path: path, selection: selection) { (bytes) throws(DataError) in
+            if let fast = FastNumericCSV.load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind) {
+                return fast
+            }
+            return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind)
+        }
+        return LoadedDataset(dataset: dataset, missing: MissingValueReport(policy: .error))
     }
 
     /// Loads CSV `contents` already in memory; `sourcePath` is only used in errors and the result.

@@ -26,7 +26,13 @@ enum FileBytes {
 
         // st_size is only a hint (pipes report 0, files can grow), so read until EOF. One spare
         // byte lets a regular file hit EOF without growing the buffer.
-        var result = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)
+        // Uninitialized rather than zero-filled (the read overwrites it; zeroing a 2 GB buffer
+        // first cost a full extra pass), and backed by huge pages where the kernel allows.
+        let hint = max(Int(status.st_size), 0) + 1
+        var result = [UInt8](unsafeUninitializedCapacity: hint) { buffer, count in
+            if let base = buffer.baseAddress { adviseHugePages(UnsafeMutableRawPointer(base), hint) }
+            count = hint
+        }
         var filled = 0
         while true {
             if filled == result.count {
@@ -46,6 +52,22 @@ enum FileBytes {
             }
             filled += n
         }
+    }
+
+    /// Asks Linux to back a large buffer with transparent huge pages (2 MiB) before it is
+    /// filled. Why: with THP in its common `madvise` mode, filling an 800 MB buffer otherwise
+    /// costs 200,000 page faults, and randomly gathered rows of a feature matrix miss the TLB
+    /// nearly every time; with the advice it is 400 faults and far fewer misses. Only the
+    /// 2 MiB-aligned interior is advised; failure (other kernels, THP off) is harmless.
+    static func adviseHugePages(_ base: UnsafeMutableRawPointer, _ count: Int) {
+        #if os(Linux)
+        let huge = 2 << 20
+        guard count >= 2 * huge else { return }
+        let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+        let end = (Int(bitPattern: base) + count) & ~(huge - 1)
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, end - start, MADV_HUGEPAGE)
+        #endif
     }
 
     private static func failure(_ path: String, _ code: Int32) -> DataError {

@@ -158,3 +158,96 @@ public enum BLAS {
         return "\(major).\(minor).\(patch)"
     }
 }
+
+// MARK: - Buffer variants for allocation-free hot paths
+
+extension BLAS {
+    /// C ← α·op(A)·op(B) + β·C on raw row-major buffers with explicit leading dimensions, so a
+    /// caller can multiply a block of rows of a larger matrix, or a preallocated workspace,
+    /// without building a `Matrix` (which would allocate) for every mini-batch.
+    ///
+    /// op(A) is m×k, op(B) is k×n, C is m×n. Every dimension, leading dimension and buffer length
+    /// is checked before OpenBLAS is called, exactly as in the `Matrix` variant.
+    static func gemm(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+        alpha: Double = 1, _ a: UnsafeBufferPointer<Double>, lda: Int,
+        _ b: UnsafeBufferPointer<Double>, ldb: Int,
+        beta: Double = 0, into c: UnsafeMutableBufferPointer<Double>, ldc: Int
+    ) throws(LinearAlgebraError) {
+        // Stored shapes (row-major): A is m×k or k×m, B is k×n or n×k.
+        let (aRows, aColumns) = transposeA ? (k, m) : (m, k)
+        let (bRows, bColumns) = transposeB ? (n, k) : (k, n)
+        try validate(a.count, rows: aRows, columns: aColumns, ld: lda, name: "gemm A")
+        try validate(b.count, rows: bRows, columns: bColumns, ld: ldb, name: "gemm B")
+        try validate(c.count, rows: m, columns: n, ld: ldc, name: "gemm C")
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
+            return
+        }
+        singleThreadedIfSmall(work: m * n * k) {
+            cblas_dgemm(
+                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a.baseAddress, Int32(lda), b.baseAddress, Int32(ldb),
+                beta, c.baseAddress, Int32(ldc))
+        }
+    }
+
+    /// Products below this many multiply-adds run on one OpenBLAS thread.
+    static let smallProductWork = 1 << 20
+
+    /// Runs `body` with OpenBLAS limited to one thread when `work` is small, then restores the
+    /// thread count.
+    ///
+    /// Why: OpenBLAS splits a 256×100 `dgemv` between threads (its threshold is ~9,000
+    /// elements), and the hand-off costs more than the product; on this shared 2-core machine a
+    /// logistic epoch measured 2.8–3.0 s with 2 threads against 0.63–0.65 s with 1 (BENCHMARKS.md).
+    /// Large products (solvers, `dsyrk`) keep every thread. The count is a process-wide setting
+    /// of OpenBLAS; trainer issues BLAS calls from one thread, so changing it around a call is
+    /// safe, and with OpenBLAS built without affinity (Debian's) lowering and restoring it only
+    /// writes a variable. Results stay deterministic: the same sizes always take the same path.
+    @inline(__always)
+    static func singleThreadedIfSmall(work: Int, _ body: () -> Void) {
+        let threads = openblas_get_num_threads()
+        guard threads > 1, work < smallProductWork else { return body() }
+        openblas_set_num_threads(1)
+        body()
+        openblas_set_num_threads(threads)
+    }
+
+    /// y ← α·op(A)·x + β·y on raw buffers, A being the row-major `rows`×`columns` matrix with
+    /// leading dimension `lda` (`dgemv`). Shapes and lengths are checked before the C call.
+    static func gemv(
+        transpose: Bool = false, rows: Int, columns: Int, alpha: Double = 1,
+        _ a: UnsafeBufferPointer<Double>, lda: Int, _ x: UnsafeBufferPointer<Double>,
+        beta: Double = 0, into y: UnsafeMutableBufferPointer<Double>
+    ) throws(LinearAlgebraError) {
+        try validate(a.count, rows: rows, columns: columns, ld: lda, name: "gemv A")
+        let (xCount, yCount) = transpose ? (rows, columns) : (columns, rows)
+        guard x.count >= xCount, y.count >= yCount else {
+            throw .dimensionMismatch("gemv: op(A) needs x of \(xCount) and y of \(yCount), got \(x.count) and \(y.count)")
+        }
+        if yCount == 0 { return }
+        if xCount == 0 {
+            for i in 0..<yCount { y[i] *= beta }
+            return
+        }
+        singleThreadedIfSmall(work: rows * columns) {
+            cblas_dgemv(
+                CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(rows), Int32(columns), alpha,
+                a.baseAddress, Int32(lda), x.baseAddress, 1, beta, y.baseAddress, 1)
+        }
+    }
+
+    /// Checks that a row-major `rows`×`columns` operand with leading dimension `ld` fits in a
+    /// buffer of `count` elements and that every size fits BLAS's 32-bit integers.
+    private static func validate(_ count: Int, rows: Int, columns: Int, ld: Int, name: String) throws(LinearAlgebraError) {
+        guard rows >= 0, columns >= 0, ld >= max(columns, 1), rows <= Int(Int32.max), ld <= Int(Int32.max) else {
+            throw .dimensionMismatch("\(name): \(rows)x\(columns) with leading dimension \(ld)")
+        }
+        let needed = rows == 0 || columns == 0 ? 0 : (rows - 1) * ld + columns
+        guard count >= needed else {
+            throw .dimensionMismatch("\(name): \(rows)x\(columns) (ld \(ld)) needs \(needed) values, buffer has \(count)")
+        }
+    }
+}

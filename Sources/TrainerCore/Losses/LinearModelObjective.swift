@@ -56,46 +56,160 @@ public struct LinearModelObjective: Sendable {
         guard parameters.count == parameterCount else {
             throw .dimensionMismatch("objective: θ has \(parameters.count) entries, expected \(parameterCount)")
         }
-        let weights = try Matrix(rows: featureCount, columns: outputs, values: Array(parameters[0..<weightCount]))
-        var z = Matrix(rows: x.rows, columns: outputs)
-        if fitsBias {
-            for i in 0..<x.rows {
-                for j in 0..<outputs { z.values[i * outputs + j] = parameters[weightCount + j] }
-            }
+        guard x.columns == featureCount else {
+            throw .dimensionMismatch("objective: \(x.columns) columns, expected \(featureCount)")
         }
-        try BLAS.gemm(x, weights, beta: fitsBias ? 1 : 0, into: &z)
+        var z = Matrix(rows: x.rows, columns: outputs)
+        try x.values.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) in
+            try fillScores(x: xp, rows: x.rows, parameters: parameters, into: &z.values)
+        }
         return z
     }
 
     /// Σᵢ ℓᵢ over the examples in `batch` (a gathered copy of some rows with their targets), and
     /// Σᵢ ∇θ ℓᵢ added into `gradientSum` — unnormalised and without the penalty, so that
     /// accumulation over micro-batches can divide once by the number of examples seen.
+    ///
+    /// Allocates its score buffers on every call; the training loop should prefer
+    /// `accumulate(rows:parameters:into:workspace:)`, which gives bit-identical results.
     public func accumulate(
         batchFeatures x: Matrix, batchTargets y: [Double], parameters: [Double],
         into gradientSum: inout [Double]
     ) throws(LinearAlgebraError) -> Double {
-        guard gradientSum.count == parameterCount, y.count == x.rows else {
-            throw .dimensionMismatch("accumulate: gradient has \(gradientSum.count), expected \(parameterCount); \(x.rows) rows, \(y.count) targets")
+        guard gradientSum.count == parameterCount, y.count == x.rows, parameters.count == parameterCount,
+              x.columns == featureCount else {
+            throw .dimensionMismatch("accumulate: gradient has \(gradientSum.count), θ has \(parameters.count), expected \(parameterCount); \(x.rows)x\(x.columns) batch for \(featureCount) features, \(y.count) targets")
         }
-        let z = try scores(x, parameters: parameters)
-        var dz = Matrix(rows: x.rows, columns: outputs)
-        let rows = x.rows
-        let total = z.values.withUnsafeBufferPointer { zp in
-            y.withUnsafeBufferPointer { yp in
-                dz.values.withUnsafeMutableBufferPointer { dp in
-                    loss.lossAndScoreGradient(scores: zp, targets: yp, rows: rows, scoreGradient: dp)
+        var scores = [Double](repeating: 0, count: x.rows * outputs)
+        var scoreGradient = scores
+        return try x.values.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) -> Double in
+            try y.withUnsafeBufferPointer { (yp) throws(LinearAlgebraError) -> Double in
+                try accumulateBlock(
+                    x: xp, y: yp, rows: x.rows, parameters: parameters, into: &gradientSum,
+                    scores: &scores, scoreGradient: &scoreGradient)
+            }
+        }
+    }
+
+    /// Preallocated buffers for `accumulate(rows:parameters:into:workspace:)`, sized for
+    /// micro-batches of up to `batchCapacity` rows of this objective.
+    public func makeWorkspace(batchCapacity: Int) -> BatchWorkspace {
+        BatchWorkspace(capacity: batchCapacity, featureCount: featureCount, outputs: outputs)
+    }
+
+    /// The allocation-free form of `accumulate(batchFeatures:batchTargets:parameters:into:)`:
+    /// gathers the given rows of `features` and their targets into `workspace` (copying each
+    /// row with one `memcpy`-style move instead of building a `Matrix` and a target array per
+    /// micro-batch), then adds Σᵢ ∇θ ℓᵢ into `gradientSum` and returns Σᵢ ℓᵢ.
+    ///
+    /// Same arithmetic in the same order as the `Matrix` form, so results are bit-identical.
+    ///
+    /// - Throws: `.dimensionMismatch` when θ or the gradient have the wrong length, the workspace
+    ///   was made for another shape, `rows` holds more than `workspace.capacity` indices, or an
+    ///   index is outside `0..<exampleCount`.
+    public func accumulate(
+        rows: ArraySlice<Int>, parameters: [Double], into gradientSum: inout [Double],
+        workspace: inout BatchWorkspace
+    ) throws(LinearAlgebraError) -> Double {
+        guard workspace.featureCount == featureCount, workspace.outputs == outputs else {
+            throw .dimensionMismatch("accumulate: workspace is for \(workspace.featureCount) features × \(workspace.outputs) outputs, objective has \(featureCount) × \(outputs)")
+        }
+        guard rows.count <= workspace.capacity else {
+            throw .dimensionMismatch("accumulate: \(rows.count) rows exceed the workspace capacity \(workspace.capacity)")
+        }
+        let m = exampleCount, d = featureCount
+        for r in rows where r < 0 || r >= m {
+            throw .dimensionMismatch("accumulate: row index \(r) outside 0..<\(m)")
+        }
+        let count = rows.count
+        features.values.withUnsafeBufferPointer { source in
+            targets.withUnsafeBufferPointer { sourceTargets in
+                workspace.features.withUnsafeMutableBufferPointer { x in
+                    workspace.targets.withUnsafeMutableBufferPointer { y in
+                        guard let from = source.baseAddress, let to = x.baseAddress else { return }
+                        var slot = 0
+                        for r in rows {
+                            (to + slot * d).update(from: from + r * d, count: d)
+                            y[slot] = sourceTargets[r]
+                            slot += 1
+                        }
+                    }
                 }
             }
         }
-        var weightGradient = try Matrix(rows: featureCount, columns: outputs, values: Array(gradientSum[0..<weightCount]))
-        try BLAS.gemm(transposeA: true, x, dz, beta: 1, into: &weightGradient)
-        gradientSum.replaceSubrange(0..<weightCount, with: weightGradient.values)
-        if fitsBias {
-            for i in 0..<rows {
-                for j in 0..<outputs { gradientSum[weightCount + j] += dz.values[i * outputs + j] }
+        return try workspace.features.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) -> Double in
+            try workspace.targets.withUnsafeBufferPointer { (yp) throws(LinearAlgebraError) -> Double in
+                try accumulateBlock(
+                    x: UnsafeBufferPointer(rebasing: xp[0..<(count * d)]), y: UnsafeBufferPointer(rebasing: yp[0..<count]),
+                    rows: count, parameters: parameters, into: &gradientSum,
+                    scores: &workspace.scores, scoreGradient: &workspace.scoreGradient)
+            }
+        }
+    }
+
+    /// The shared kernel: scores Z = X·W + 1·bᵀ, loss and ∂L/∂Z, then ∇W += Xᵀ·∂L/∂Z (straight
+    /// into `gradientSum`, no temporary) and ∇b += 1ᵀ·∂L/∂Z, for a row-major block `x` of `rows`
+    /// rows (leading dimension d). `scores`/`scoreGradient` must hold at least rows·K values.
+    ///
+    /// With one output (linear, logistic) both products are matrix–vector products and go to
+    /// `dgemv`: OpenBLAS's `dgemm` with n = 1 still packs both operands, which cost ~2× more on a
+    /// 256×100 batch.
+    func accumulateBlock(
+        x: UnsafeBufferPointer<Double>, y: UnsafeBufferPointer<Double>, rows: Int, parameters: [Double],
+        into gradientSum: inout [Double], scores: inout [Double], scoreGradient: inout [Double]
+    ) throws(LinearAlgebraError) -> Double {
+        let k = outputs, d = featureCount, wc = weightCount
+        guard gradientSum.count == parameterCount, parameters.count == parameterCount,
+              scores.count >= rows * k, scoreGradient.count >= rows * k, y.count >= rows else {
+            throw .dimensionMismatch("accumulate: gradient has \(gradientSum.count), θ has \(parameters.count), expected \(parameterCount); buffers for \(rows) rows too small")
+        }
+        if rows == 0 { return 0 }
+        try fillScores(x: x, rows: rows, parameters: parameters, into: &scores)
+        let total = scores.withUnsafeBufferPointer { zp in
+            scoreGradient.withUnsafeMutableBufferPointer { dp in
+                loss.lossAndScoreGradient(scores: zp, targets: y, rows: rows, scoreGradient: dp)
+            }
+        }
+        try scoreGradient.withUnsafeBufferPointer { (dz) throws(LinearAlgebraError) in
+            try gradientSum.withUnsafeMutableBufferPointer { (g) throws(LinearAlgebraError) in
+                let weights = UnsafeMutableBufferPointer(rebasing: g[0..<wc])
+                if k == 1 {
+                    try BLAS.gemv(transpose: true, rows: rows, columns: d, x, lda: d, dz, beta: 1, into: weights)
+                } else {
+                    try BLAS.gemm(transposeA: true, m: d, n: k, k: rows, x, lda: d, dz, ldb: k, beta: 1, into: weights, ldc: k)
+                }
+                if fitsBias {
+                    for i in 0..<rows {
+                        for j in 0..<k { g[wc + j] += dz[i * k + j] }
+                    }
+                }
             }
         }
         return total
+    }
+
+    /// Z = X·W + 1·bᵀ for a row-major block of `rows` rows, written to the first rows·K values
+    /// of `z` (see `accumulateBlock` for why K = 1 uses `dgemv`).
+    func fillScores(x: UnsafeBufferPointer<Double>, rows: Int, parameters: [Double], into z: inout [Double]) throws(LinearAlgebraError) {
+        let k = outputs, d = featureCount, wc = weightCount
+        guard parameters.count == parameterCount, z.count >= rows * k else {
+            throw .dimensionMismatch("scores: θ has \(parameters.count), expected \(parameterCount); \(z.count) score slots for \(rows)x\(k)")
+        }
+        try parameters.withUnsafeBufferPointer { (theta) throws(LinearAlgebraError) in
+            try z.withUnsafeMutableBufferPointer { (zp) throws(LinearAlgebraError) in
+                if fitsBias {
+                    for i in 0..<rows {
+                        for j in 0..<k { zp[i * k + j] = theta[wc + j] }
+                    }
+                }
+                let weights = UnsafeBufferPointer(rebasing: theta[0..<wc])
+                if k == 1 {
+                    try BLAS.gemv(rows: rows, columns: d, x, lda: d, weights, beta: fitsBias ? 1 : 0, into: zp)
+                } else {
+                    try BLAS.gemm(m: rows, n: k, k: d, x, lda: d, weights, ldb: k, beta: fitsBias ? 1 : 0, into: zp, ldc: k)
+                }
+            }
+        }
     }
 
     /// (λ₂/2)‖W‖² + λ₁‖W‖₁.
@@ -130,18 +244,25 @@ public struct LinearModelObjective: Sendable {
     }
 
     /// (1/m) Σᵢ ℓᵢ over all examples, without the penalty.
+    ///
+    /// Blocks of rows are contiguous in `features`, so they are multiplied in place (no gathered
+    /// copy) into one reused score buffer.
     public func meanLoss(_ parameters: [Double]) throws(LinearAlgebraError) -> Double {
-        let m = exampleCount
+        let m = exampleCount, d = featureCount
         guard m > 0 else { return 0 }
+        var z = [Double](repeating: 0, count: min(Self.passBlockRows, m) * outputs)
         var total = 0.0
         var start = 0
         while start < m {
             let end = min(start + Self.passBlockRows, m)
-            let x = features.gatheringRows(start..<end)
-            let z = try scores(x, parameters: parameters)
-            total += z.values.withUnsafeBufferPointer { zp in
-                targets.withUnsafeBufferPointer { yp in
-                    loss.loss(scores: zp, targets: UnsafeBufferPointer(rebasing: yp[start..<end]), rows: end - start)
+            total += try features.values.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) -> Double in
+                try fillScores(
+                    x: UnsafeBufferPointer(rebasing: xp[(start * d)..<(end * d)]), rows: end - start,
+                    parameters: parameters, into: &z)
+                return z.withUnsafeBufferPointer { zp in
+                    targets.withUnsafeBufferPointer { yp in
+                        loss.loss(scores: zp, targets: UnsafeBufferPointer(rebasing: yp[start..<end]), rows: end - start)
+                    }
                 }
             }
             start = end
@@ -149,22 +270,58 @@ public struct LinearModelObjective: Sendable {
         return total / Double(m)
     }
 
-    /// f(θ) and ∇f(θ) over all examples.
+    /// f(θ) and ∇f(θ) over all examples (contiguous blocks multiplied in place, as in `meanLoss`).
     public func valueAndGradient(_ parameters: [Double]) throws(LinearAlgebraError) -> (value: Double, gradient: [Double]) {
-        let m = exampleCount
+        let m = exampleCount, d = featureCount
         var gradient = [Double](repeating: 0, count: parameterCount)
+        var scores = [Double](repeating: 0, count: min(Self.passBlockRows, m) * outputs)
+        var scoreGradient = scores
         var total = 0.0
         var start = 0
         while start < m {
             let end = min(start + Self.passBlockRows, m)
-            total += try accumulate(
-                batchFeatures: features.gatheringRows(start..<end), batchTargets: Array(targets[start..<end]),
-                parameters: parameters, into: &gradient)
+            total += try features.values.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) -> Double in
+                try targets.withUnsafeBufferPointer { (yp) throws(LinearAlgebraError) -> Double in
+                    try accumulateBlock(
+                        x: UnsafeBufferPointer(rebasing: xp[(start * d)..<(end * d)]),
+                        y: UnsafeBufferPointer(rebasing: yp[start..<end]), rows: end - start,
+                        parameters: parameters, into: &gradient, scores: &scores, scoreGradient: &scoreGradient)
+                }
+            }
             start = end
         }
         let scale = m > 0 ? 1 / Double(m) : 0
         for i in gradient.indices { gradient[i] *= scale }
         addPenaltyGradient(parameters, to: &gradient)
         return (total * scale + penalty(parameters), gradient)
+    }
+}
+
+/// Preallocated buffers for one micro-batch of a `LinearModelObjective`, so the training loop's
+/// hot path allocates nothing: the gathered rows (capacity × d), their targets, and the scores
+/// and score gradients (capacity × K). Make one per objective with `makeWorkspace(batchCapacity:)`
+/// and pass it to every `accumulate(rows:parameters:into:workspace:)` call.
+public struct BatchWorkspace: Sendable {
+    /// Largest number of rows one call may gather.
+    public let capacity: Int
+    /// Features per row (d) the buffers were sized for.
+    public let featureCount: Int
+    /// Scores per row (K) the buffers were sized for.
+    public let outputs: Int
+    var features: [Double]
+    var targets: [Double]
+    var scores: [Double]
+    var scoreGradient: [Double]
+
+    /// Buffers for up to `capacity` rows of `featureCount` features and `outputs` scores
+    /// (negative sizes are treated as 0; such a workspace accepts only empty batches).
+    public init(capacity: Int, featureCount: Int, outputs: Int) {
+        self.capacity = max(capacity, 0)
+        self.featureCount = max(featureCount, 0)
+        self.outputs = max(outputs, 0)
+        features = [Double](repeating: 0, count: self.capacity * self.featureCount)
+        targets = [Double](repeating: 0, count: self.capacity)
+        scores = [Double](repeating: 0, count: self.capacity * self.outputs)
+        scoreGradient = scores
     }
 }

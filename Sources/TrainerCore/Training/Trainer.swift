@@ -71,8 +71,10 @@ public struct Trainer {
         let schedule = makeSchedule(config.schedule, baseLr: config.optimizer.lr, totalSteps: plannedSteps)
         var rng = SeededGenerator(seed: config.seed)
         var order = Array(0..<objective.exampleCount)
-        let targets = objective.targets
         let b = batchSize, k = training.accumulationSteps
+        // Buffers reused by every step, so the loop allocates nothing per step.
+        var workspace = objective.makeWorkspace(batchCapacity: b)
+        var previous = theta, delta = theta
 
         var step = 0
         var firstLoss: Double?
@@ -142,9 +144,7 @@ public struct Trainer {
                 var lossSum = 0.0, examples = 0
                 for _ in 0..<k where start < order.count {
                     let rows = order[start..<min(start + b, order.count)]
-                    lossSum += try objective.accumulate(
-                        batchFeatures: objective.features.gatheringRows(rows), batchTargets: rows.map { targets[$0] },
-                        parameters: theta, into: &gradient)
+                    lossSum += try objective.accumulate(rows: rows, parameters: theta, into: &gradient, workspace: &workspace)
                     examples += rows.count
                     start += rows.count
                 }
@@ -195,10 +195,9 @@ public struct Trainer {
                     if record.clippedGradNorm != gradNorm { clipped += 1 }
                 }
                 // Step.
-                let before = theta
+                for i in 0..<n { previous[i] = theta[i] }
                 optimizer.step(parameters: &theta, gradient: gradient, lr: lr)
-                var delta = theta
-                for i in delta.indices { delta[i] -= before[i] }
+                for i in 0..<n { delta[i] = theta[i] - previous[i] }
                 record.updateNorm = GradientClipping.l2Norm(delta)
                 record.weightNorm = GradientClipping.l2Norm(theta)
                 // Log.

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Runs trainer and its peers on the same data and writes BENCHMARKS.md (see run.sh).
+
+Every number is a median over --repeats runs; the machine is shared, so other load may have
+been present (the load average at the start and end is recorded).
+"""
+import argparse
+import glob
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DATA = os.path.join(HERE, "data")
+RUNS = os.path.join(DATA, "runs")
+CACHE = os.path.join(DATA, "cache")
+FEATURES = [f"x{j}" for j in range(100)]
+
+
+def config(name, path, target, kind, **training):
+    opt = {"type": "sgd", "lr": 0.01} if kind == "linear" else {"type": "adam", "lr": 0.001}
+    train = {"epochs": 1, "batch_size": 256, "shuffle": True}
+    train.update(training)
+    cfg = {
+        "name": name, "seed": 1, "runs_dir": RUNS,
+        "data": {"path": path, "target": target, "validation_fraction": 0, "standardize": False},
+        "model": {"type": kind, "bias": True, "l2": 0},
+        "optimizer": opt, "training": train, "compare": {"reference": False},
+    }
+    if path.endswith("big.csv"):
+        cfg["data"]["features"] = FEATURES
+    file = os.path.join(DATA, "configs", name + ".json")
+    os.makedirs(os.path.dirname(file), exist_ok=True)
+    with open(file, "w") as f:
+        json.dump(cfg, f, indent=1)
+    return file
+
+
+def run_trainer(binary, command, cfg, env_extra=None, rss=False):
+    """Runs `trainer <command> cfg`; returns (summary, wall seconds, peak RSS bytes or None)."""
+    env = dict(os.environ, TRAINER_CACHE_DIR=CACHE)
+    env.update(env_extra or {})
+    name = f"b{time.time_ns()}"
+    argv = [binary, command, cfg, "--name", name]
+    if command == "run":
+        argv.append("--quiet")
+    rss_file = os.path.join(DATA, "rss.txt")
+    if rss:
+        argv = ["/usr/bin/time", "-v", "-o", rss_file] + argv
+    t0 = time.perf_counter()
+    rc = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL).returncode
+    if rc not in (0, 3):  # 3: diverged (the csv17 data is not meant to train well)
+        raise RuntimeError(f"{argv} exited with {rc}")
+    wall = time.perf_counter() - t0
+    peak = None
+    if rss:
+        text = open(rss_file).read()
+        peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) * 1024
+    with open(os.path.join(RUNS, name, "summary.json")) as f:
+        summary = json.load(f)
+    shutil.rmtree(os.path.join(RUNS, name), ignore_errors=True)
+    return summary, wall, peak
+
+
+def peer(*args):
+    out = subprocess.run([sys.executable, os.path.join(HERE, "peers.py"), *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def med(xs):
+    return statistics.median(xs)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--trainer", default=os.path.join(ROOT, ".build/release/trainer"))
+    ap.add_argument("--baseline", help="a trainer binary to compare against (e.g. the commit before the fast paths)")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--output", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    ap.add_argument("--skip-peers", action="store_true")
+    a = ap.parse_args()
+    n = a.repeats
+    os.makedirs(RUNS, exist_ok=True)
+    shutil.rmtree(CACHE, ignore_errors=True)
+    load_before = os.getloadavg()
+    big = os.path.join(DATA, "big.csv")
+    csv17 = os.path.join(DATA, "csv17.csv")
+    ex5 = os.path.join(DATA, "ex5.csv")
+    results = {}
+    log = lambda *s: print(*s, file=sys.stderr, flush=True)
+
+    # --- epochs -------------------------------------------------------------------------------
+    cases = [
+        ("linear SGD", config("epoch-linear", big, "y_lin", "linear"), "linear"),
+        ("logistic Adam", config("epoch-logistic", big, "y_log", "logistic"), "logistic"),
+        ("softmax K=10 Adam", config("epoch-softmax", big, "y_cls", "softmax"), "softmax"),
+        ("softmax K=10 Adam, clip_norm=1 + accumulation 2", config("epoch-softmax-clip", big, "y_cls", "softmax", clip_norm=1.0, accumulation_steps=2), None),
+    ]
+    epoch_rows = []
+    for label, cfg, kind in cases:
+        first, _, _ = run_trainer(a.trainer, "run", cfg)  # parses the CSV and fills the cache
+        trains, loads, rss = [], [], []
+        for _ in range(n):
+            s, wall, peak = run_trainer(a.trainer, "run", cfg, rss=True)
+            trains.append(s["timing"]["train_seconds"])
+            loads.append(s["timing"]["load_seconds"])
+            rss.append(peak)
+        row = {"label": label, "train": med(trains), "load_cached": med(loads), "load_first": first["timing"]["load_seconds"],
+               "rss": med(rss), "env": s["environment"]}
+        if a.baseline:
+            b, _, bpeak = run_trainer(a.baseline, "run", cfg, rss=True)
+            row["baseline_train"] = b["timing"]["train_seconds"]
+            row["baseline_load"] = b["timing"]["load_seconds"]
+            row["baseline_rss"] = bpeak
+        if kind and not a.skip_peers:
+            row["numpy"] = med([peer("numpy_epoch", kind)["seconds"] for _ in range(n)])
+            row["torch"] = med([peer("torch_epoch", kind)["seconds"] for _ in range(n)])
+            if kind == "linear":
+                row["sklearn"] = med([peer("sklearn_sgd")["seconds"] for _ in range(n)])
+        epoch_rows.append(row)
+        log("epoch", row)
+    results["epochs"] = epoch_rows
+
+    # --- least squares --------------------------------------------------------------------------
+    cfg = config("solve-linear", big, "y_lin", "linear")
+    with open(cfg) as f:
+        c = json.load(f)
+    c["solver"] = {"method": "cholesky"}
+    with open(cfg, "w") as f:
+        json.dump(c, f)
+    solves, walls = [], []
+    for _ in range(n):
+        s, wall, _ = run_trainer(a.trainer, "solve", cfg)
+        solves.append(s["timing"]["solve_seconds"])
+        walls.append(wall)
+    ls = {"trainer": med(solves), "trainer_wall": med(walls), "method": s.get("solver", {}).get("method")}
+    if not a.skip_peers:
+        ls["numpy"] = med([peer("numpy_normal_equations")["seconds"] for _ in range(n)])
+        ls["sklearn"] = med([peer("sklearn_linear_regression")["seconds"] for _ in range(max(1, n // 2))])
+    results["solve"] = ls
+    log("solve", ls)
+
+    # --- CSV ------------------------------------------------------------------------------------
+    cfg = config("csv17", csv17, "y", "linear")
+    size = os.path.getsize(csv17)
+    loads = []
+    for _ in range(n):
+        s, _, _ = run_trainer(a.trainer, "run", cfg, env_extra={"TRAINER_CACHE_DIR": "off"})
+        loads.append(s["timing"]["load_seconds"])
+    # One more run with the cache on: its entry holds the parsed matrix, compared bit for bit.
+    shutil.rmtree(CACHE, ignore_errors=True)
+    run_trainer(a.trainer, "run", cfg)
+    cached = []
+    for _ in range(n):
+        s, _, _ = run_trainer(a.trainer, "run", cfg)
+        cached.append(s["timing"]["load_seconds"])
+    entry = glob.glob(os.path.join(CACHE, "*.dataset"))
+    exact = np.load(os.path.join(DATA, "csv17.npy"))
+    rows, d = exact.shape
+    raw = np.fromfile(entry[0], dtype=np.uint8)
+    tail = raw[len(raw) - 8 * rows * (d - 1):].view(np.float64).reshape(rows, d - 1)
+    targets = raw[len(raw) - 8 * rows * d:len(raw) - 8 * rows * (d - 1)].view(np.float64)
+    mismatches = int((tail.view(np.uint64) != exact[:, :-1].view(np.uint64)).sum()
+                     + (targets.view(np.uint64) != exact[:, -1].view(np.uint64)).sum())
+    csv = {"bytes": size, "trainer": med(loads), "trainer_cached": med(cached), "trainer_mismatches": mismatches}
+    if a.baseline:
+        s, _, _ = run_trainer(a.baseline, "run", cfg)
+        csv["baseline"] = s["timing"]["load_seconds"]
+    if not a.skip_peers:
+        for which in ("pandas", "polars"):
+            outs = [peer("csv", which, csv17, os.path.join(DATA, "csv17.npy")) for _ in range(n)]
+            csv[which] = med([o["seconds"] for o in outs])
+            csv[which + "_mismatches"] = outs[0]["mismatches"]
+    results["csv"] = csv
+    log("csv", csv)
+
+    # --- exercise 5 -----------------------------------------------------------------------------
+    cfg = config("ex5", ex5, "y", "linear", epochs=1000, batch_size="full", shuffle=False)
+    with open(cfg) as f:
+        c = json.load(f)
+    c["data"]["standardize"] = True
+    c["optimizer"]["lr"] = 0.1
+    c["compare"]["reference"] = True
+    with open(cfg, "w") as f:
+        json.dump(c, f)
+    loops, walls = [], []
+    for _ in range(max(10, n)):
+        s, wall, _ = run_trainer(a.trainer, "run", cfg)
+        loops.append(s["timing"]["train_seconds"])
+        walls.append(wall)
+    ex = {"train": med(loops), "wall": med(walls)}
+    if a.baseline:
+        bl, bw = [], []
+        for _ in range(max(10, n)):
+            s, wall, _ = run_trainer(a.baseline, "run", cfg)
+            bl.append(s["timing"]["train_seconds"])
+            bw.append(wall)
+        ex["baseline_train"], ex["baseline_wall"] = med(bl), med(bw)
+    results["ex5"] = ex
+    log("ex5", ex)
+
+    results["load_before"] = load_before
+    results["load_after"] = os.getloadavg()
+    results["repeats"] = n
+    with open(os.path.join(DATA, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    write_markdown(results, a)
+
+
+def cpu_model():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        model = re.search(r"Model name:\s*(.+)", out).group(1).strip()
+        cores = re.search(r"^CPU\(s\):\s*(\d+)", out, re.M).group(1)
+        return model, cores
+    except Exception:
+        return platform.processor(), str(os.cpu_count())
+
+
+def write_markdown(r, a):
+    from render import render
+    with open(a.output, "w") as f:
+        f.write(render(r, cpu_model(), " ".join(["Benchmarks/run.sh"] + sys.argv[1:])))
+
+
+if __name__ == "__main__":
+    main()

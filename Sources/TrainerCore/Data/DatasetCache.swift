@@ -1,0 +1,306 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A binary cache of parsed datasets, so that the second run on a large CSV file reads its
+/// doubles straight into the feature matrix instead of parsing text again.
+///
+/// Why: parsing is the dominant start-up cost for large files (seconds for a 1 GB CSV) while
+/// reading 8 bytes per value back is bounded by memory bandwidth (BENCHMARKS.md has the numbers).
+///
+/// Where: `$TRAINER_CACHE_DIR` if set, else `$XDG_CACHE_HOME/trainer/datasets`, else
+/// `$HOME/.cache/trainer/datasets` — never next to the data, which may be read-only or shared.
+/// `TRAINER_CACHE_DIR=off` (or `0`) disables the cache. Files smaller than `minimumFileSize`
+/// are never cached: they parse faster than a cache lookup pays for itself.
+///
+/// Keying and invalidation: one entry per (absolute path, target, feature list, model kind,
+/// loader version), named by a 64-bit FNV-1a hash of that key; the entry repeats the full key
+/// so a hash collision is a miss, never wrong data. The entry also records the source file's
+/// size, inode, modification and change times (nanoseconds) and an FNV-1a hash of its first and
+/// last 64 KiB; any difference is a miss, after which the file is parsed and the entry
+/// rewritten. The hash catches rewrites that keep size and timestamps (e.g. `touch -r`, or two
+/// writes within one timestamp tick) when they touch either end of the file; a same-size edit
+/// confined to the middle of a file within one timestamp tick is the one change it can miss.
+///
+/// Robustness: an unreadable, truncated, foreign or stale entry is a miss; failing to write an
+/// entry (read-only cache folder, full disk) is silently ignored — the cache can only ever save
+/// time, never fail a load. Entries are written to a temporary file and renamed into place, so
+/// a concurrent reader never sees half an entry.
+public struct DatasetCache: Sendable {
+    /// Folder holding the entries, or nil when caching is off.
+    public let directory: String?
+    /// Source files smaller than this are loaded without the cache.
+    public let minimumFileSize: Int
+
+    /// Bumped whenever the entry layout or the loader's semantics change.
+    static let formatVersion = "trainer-dataset-cache-v1"
+    static let magic: [UInt8] = Array("TRNRDSC1".utf8)
+    static let probeBytes = 64 * 1024
+
+    public init(directory: String?, minimumFileSize: Int = 8 * 1024 * 1024) {
+        self.directory = directory
+        self.minimumFileSize = minimumFileSize
+    }
+
+    /// The cache configured by the environment (see the type's documentation).
+    public static var standard: DatasetCache {
+        func env(_ name: String) -> String? {
+            guard let value = getenv(name) else { return nil }
+            let s = String(cString: value)
+            return s.isEmpty ? nil : s
+        }
+        if let explicit = env("TRAINER_CACHE_DIR") {
+            return DatasetCache(directory: explicit == "off" || explicit == "0" ? nil : explicit)
+        }
+        if let xdg = env("XDG_CACHE_HOME") { return DatasetCache(directory: xdg + "/trainer/datasets") }
+        if let home = env("HOME") { return DatasetCache(directory: home + "/.cache/trainer/datasets") }
+        return DatasetCache(directory: nil)
+    }
+
+    /// The dataset for `path` and `selection` (everything besides the file that shapes the
+    /// result: target, features, kind…), from the cache when a valid entry exists, else from
+    /// `parse` on the file's bytes — after which the entry is written.
+    public func load(
+        path: String, selection: String, parse: ([UInt8]) throws(DataError) -> Dataset
+    ) throws(DataError) -> Dataset {
+        // A plain stat first: small files (most runs) skip the identity probe entirely.
+        var st = stat()
+        guard let directory, stat(path, &st) == 0, Int(st.st_size) >= minimumFileSize,
+              let identity = SourceIdentity(path: path) else {
+            return try parse(FileBytes.contents(ofFile: path))
+        }
+        let key = Self.formatVersion + "\n" + identity.absolutePath + "\n" + selection
+        let entry = directory + "/" + Self.hexHash(Array(key.utf8)) + ".dataset"
+        if let cached = Self.read(entry: entry, key: key, identity: identity, sourcePath: path) {
+            return cached
+        }
+        let dataset = try parse(FileBytes.contents(ofFile: path))
+        // Only cache what still describes the file: if it changed while being parsed, skip.
+        if let after = SourceIdentity(path: path), after == identity {
+            Self.write(dataset, entry: entry, directory: directory, key: key, identity: identity)
+        }
+        return dataset
+    }
+
+    // MARK: - Source identity
+
+    /// What must be unchanged for an entry to describe the file.
+    struct SourceIdentity: Equatable {
+        var absolutePath: String
+        var size: Int
+        var inode: UInt64
+        var modified: (Int, Int)
+        var changed: (Int, Int)
+        var probeHash: UInt64
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.absolutePath == b.absolutePath && a.size == b.size && a.inode == b.inode
+                && a.modified == b.modified && a.changed == b.changed && a.probeHash == b.probeHash
+        }
+
+        init?(path: String) {
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            var st = stat()
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+            size = Int(st.st_size)
+            inode = UInt64(st.st_ino)
+            #if canImport(Darwin)
+            modified = (Int(st.st_mtimespec.tv_sec), Int(st.st_mtimespec.tv_nsec))
+            changed = (Int(st.st_ctimespec.tv_sec), Int(st.st_ctimespec.tv_nsec))
+            #else
+            modified = (Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec))
+            changed = (Int(st.st_ctim.tv_sec), Int(st.st_ctim.tv_nsec))
+            #endif
+            var probe = [UInt8](repeating: 0, count: min(size, 2 * DatasetCache.probeBytes))
+            let head = min(size, DatasetCache.probeBytes)
+            let tailStart = max(head, size - DatasetCache.probeBytes)
+            let fileSize = size
+            let ok = probe.withUnsafeMutableBytes { p -> Bool in
+                guard let base = p.baseAddress else { return true }
+                return DatasetCache.readFully(fd, base, head, offset: 0)
+                    && DatasetCache.readFully(fd, base + head, fileSize - tailStart, offset: tailStart)
+            }
+            guard ok else { return nil }
+            probeHash = DatasetCache.fnv1a(probe)
+            if path.hasPrefix("/") {
+                absolutePath = path
+            } else {
+                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                guard getcwd(&buffer, buffer.count) != nil else { return nil }
+                absolutePath = String(cString: buffer) + "/" + path
+            }
+        }
+
+        /// The fixed-size part of an entry header.
+        var words: [UInt64] {
+            [UInt64(size), inode, UInt64(bitPattern: Int64(modified.0)), UInt64(modified.1),
+             UInt64(bitPattern: Int64(changed.0)), UInt64(changed.1), probeHash]
+        }
+    }
+
+    // MARK: - Entry format
+    //
+    // magic (8) | key length (8) | key | identity words (7 × 8) | rows, columns (2 × 8)
+    // | string table: feature names, target name, class count + 1 (0 = regression), classes
+    // | targets (rows × 8) | features (rows × columns × 8); all integers little-endian UInt64,
+    // every string as length (8) + UTF-8 bytes.
+
+    static func write(_ dataset: Dataset, entry: String, directory: String, key: String, identity: SourceIdentity) {
+        var header: [UInt8] = magic
+        func word(_ w: UInt64) { withUnsafeBytes(of: w.littleEndian) { header.append(contentsOf: $0) } }
+        func string(_ s: String) { word(UInt64(s.utf8.count)); header.append(contentsOf: s.utf8) }
+        string(key)
+        for w in identity.words { word(w) }
+        word(UInt64(dataset.features.rows))
+        word(UInt64(dataset.features.columns))
+        word(UInt64(dataset.featureNames.count))
+        for name in dataset.featureNames { string(name) }
+        string(dataset.targetName)
+        word(UInt64((dataset.classes?.count ?? -1) + 1))
+        for label in dataset.classes ?? [] { string(label) }
+
+        guard makeDirectories(directory) else { return }
+        let temporary = entry + ".tmp.\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { return }
+        var ok = header.withUnsafeBytes { writeFully(fd, $0) }
+        ok = ok && dataset.targets.withUnsafeBytes { writeFully(fd, $0) }
+        ok = ok && dataset.features.values.withUnsafeBytes { writeFully(fd, $0) }
+        ok = close(fd) == 0 && ok
+        if !ok || rename(temporary, entry) != 0 { unlink(temporary) }
+    }
+
+    static func read(entry: String, key: String, identity: SourceIdentity, sourcePath: String) -> Dataset? {
+        let fd = open(entry, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        let fileSize = Int(st.st_size)
+        guard fileSize > magic.count else { return nil }
+        // The header is small; read a generous prefix, then the bulk straight into place.
+        var prefix = [UInt8](repeating: 0, count: min(fileSize, 1 << 20))
+        guard prefix.withUnsafeMutableBytes({ p in p.baseAddress.map { readFully(fd, $0, p.count, offset: 0) } ?? false }) else { return nil }
+        var cursor = HeaderCursor(bytes: prefix)
+        guard let head = cursor.take(magic.count), Array(head) == magic,
+              let storedKey = cursor.string(), storedKey == key else { return nil }
+        for w in identity.words { guard cursor.word() == w else { return nil } }
+        guard let rows = cursor.int(), let columns = cursor.int(), let nameCount = cursor.int(),
+              nameCount == columns, rows > 0 else { return nil }
+        var names: [String] = []
+        for _ in 0..<nameCount {
+            guard let name = cursor.string() else { return nil }
+            names.append(name)
+        }
+        guard let targetName = cursor.string(), let classSlot = cursor.int() else { return nil }
+        var classes: [String]?
+        if classSlot > 0 {
+            var labels: [String] = []
+            for _ in 0..<(classSlot - 1) {
+                guard let label = cursor.string() else { return nil }
+                labels.append(label)
+            }
+            classes = labels
+        }
+        let (valueCount, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard !overflow, cursor.offset + 8 * (rows + valueCount) == fileSize else { return nil }
+        let targetsOffset = cursor.offset
+        var failed = false
+        let targets = [Double](unsafeUninitializedCapacity: rows) { buffer, count in
+            failed = buffer.baseAddress.map { !readFully(fd, UnsafeMutableRawPointer($0), 8 * rows, offset: targetsOffset) } ?? true
+            count = rows
+        }
+        guard !failed else { return nil }
+        let values = [Double](unsafeUninitializedCapacity: valueCount) { buffer, count in
+            if valueCount > 0 {
+                if let base = buffer.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * valueCount) }
+                failed = buffer.baseAddress.map { !readFully(fd, UnsafeMutableRawPointer($0), 8 * valueCount, offset: targetsOffset + 8 * rows) } ?? true
+            }
+            count = valueCount
+        }
+        guard !failed, let matrix = try? Matrix(rows: rows, columns: columns, values: values) else { return nil }
+        return Dataset(
+            featureNames: names, features: matrix, targetName: targetName, targets: targets,
+            classes: classes, sourcePath: sourcePath)
+    }
+
+    /// Bounds-checked reads from an entry's header (any malformed length is a miss).
+    struct HeaderCursor {
+        let bytes: [UInt8]
+        var offset = 0
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
+            guard n >= 0, n <= bytes.count - offset else { return nil }
+            defer { offset += n }
+            return bytes[offset..<(offset + n)]
+        }
+        mutating func word() -> UInt64? {
+            guard let b = take(8) else { return nil }
+            return b.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        mutating func int() -> Int? {
+            guard let w = word(), w <= UInt64(Int32.max) * 1024 else { return nil }
+            return Int(w)
+        }
+        mutating func string() -> String? {
+            guard let n = int(), let b = take(n) else { return nil }
+            return String(validating: b, as: UTF8.self)
+        }
+    }
+
+    // MARK: - POSIX helpers
+
+    static func readFully(_ fd: Int32, _ base: UnsafeMutableRawPointer, _ count: Int, offset: Int) -> Bool {
+        var done = 0
+        while done < count {
+            let n = pread(fd, base + done, min(count - done, 1 << 30), off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            done += n
+        }
+        return true
+    }
+
+    static func writeFully(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
+        guard let base = buffer.baseAddress else { return true }
+        var done = 0
+        while done < buffer.count {
+            #if canImport(Glibc)
+            let n = Glibc.write(fd, base + done, min(buffer.count - done, 1 << 30))
+            #else
+            let n = Darwin.write(fd, base + done, min(buffer.count - done, 1 << 30))
+            #endif
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            done += n
+        }
+        return true
+    }
+
+    static func makeDirectories(_ path: String) -> Bool {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST { return false }
+        }
+        return true
+    }
+
+    static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
+    }
+
+    static func hexHash(_ bytes: [UInt8]) -> String {
+        let s = String(fnv1a(bytes), radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}

@@ -1,0 +1,90 @@
+import Testing
+@testable import TrainerCore
+
+/// The parallel numeric CSV path must return exactly what the general loader returns, or
+/// decline (nil) so that the general loader runs and reports its own errors.
+struct DatasetCacheFastCSVTests {
+    static func generalLoad(_ text: String, target: String = "y", features: [String]? = nil, kind: ModelKind = .linear) throws -> Dataset {
+        try DatasetLoader.load(contents: Array(text.utf8), sourcePath: "t.csv", target: target, features: features, kind: kind)
+    }
+
+    static func fastLoad(_ text: String, target: String = "y", features: [String]? = nil, kind: ModelKind = .linear) -> Dataset? {
+        FastNumericCSV.load(contents: Array(text.utf8), sourcePath: "t.csv", target: target, features: features, kind: kind)
+    }
+
+    static func expectSame(_ a: Dataset, _ b: Dataset) {
+        #expect(a.features.rows == b.features.rows && a.features.columns == b.features.columns)
+        #expect(a.features.values.map(\.bitPattern) == b.features.values.map(\.bitPattern))
+        #expect(a.targets.map(\.bitPattern) == b.targets.map(\.bitPattern))
+        #expect(a.featureNames == b.featureNames && a.targetName == b.targetName && a.classes == b.classes)
+    }
+
+    /// A file with enough rows to be split between workers, mixed spellings and magnitudes.
+    static func bigText(rows: Int = 5_003, finalNewline: Bool = true, logistic: Bool = false) -> String {
+        var rng = SeededGenerator(seed: 77)
+        var lines = ["a,b,y,c"]
+        for i in 0..<rows {
+            let v = Double(bitPattern: rng.next() & 0x3FFF_FFFF_FFFF_FFFF | 0x3000_0000_0000_0000)
+            let w = rng.nextGaussian()
+            let y = logistic ? "\(i % 3 == 0 ? 1 : 0)" : "\(rng.nextGaussian() * 1e-200)"
+            lines.append("\(v),\(DecimalParserTests.seventeenDigits(w)),\(y),\(i % 7 == 0 ? "-0" : "12e-3")")
+        }
+        return lines.joined(separator: "\n") + (finalNewline ? "\n" : "")
+    }
+
+    @Test(arguments: [true, false])
+    func matchesTheGeneralLoaderBitForBit(finalNewline: Bool) throws {
+        let text = Self.bigText(finalNewline: finalNewline)
+        let fast = try #require(Self.fastLoad(text))
+        Self.expectSame(fast, try Self.generalLoad(text))
+        let subset = try #require(Self.fastLoad(text, features: ["c", "a"]))
+        Self.expectSame(subset, try Self.generalLoad(text, features: ["c", "a"]))
+    }
+
+    @Test func logisticTargetsMatch() throws {
+        let text = Self.bigText(logistic: true)
+        let fast = try #require(Self.fastLoad(text, kind: .logistic))
+        Self.expectSame(fast, try Self.generalLoad(text, kind: .logistic))
+        // -0 is stored as 0 by the general loader: same here.
+        let signed = "x,y\n1,-0\n2,1\n"
+        Self.expectSame(try #require(Self.fastLoad(signed, kind: .logistic)), try Self.generalLoad(signed, kind: .logistic))
+    }
+
+    @Test func blanksAroundNumbersAreTrimmedLikeTheGeneralLoader() throws {
+        let text = "x,y\n 1.5 ,\t2\n3,4\n"
+        Self.expectSame(try #require(Self.fastLoad(text)), try Self.generalLoad(text))
+    }
+
+    @Test(arguments: [
+        "x,y\n\"1\",2\n",           // quotes
+        "x,y\r\n1,2\r\n",           // CRLF
+        "x,y\n1,2\n\n3,4\n",        // empty line
+        "\u{FEFF}x,y\n1,2\n",       // byte order mark
+        "x,y\n1,\n",                // empty value
+        "x,y\n1,2,3\n",             // too many fields
+        "x,y\n1\n",                 // too few fields
+        "x,y\n1,abc\n",             // non-numeric
+        "x,y\n1,nan\n",             // non-finite
+        "x,y\n1,1e999\n",           // overflow
+        "x,x,y\n1,2,3\n",           // duplicate column
+        "x,y\n",                    // no rows
+        "",                         // empty file
+        "x,y",                      // header only, no newline
+    ])
+    func irregularFilesAreLeftToTheGeneralLoader(text: String) {
+        #expect(Self.fastLoad(text) == nil)
+    }
+
+    @Test func unsupportedSelectionsAreLeftToTheGeneralLoader() {
+        let text = "x,y,z\n1,0,a\n2,1,b\n"
+        #expect(Self.fastLoad(text, kind: .softmax) == nil)
+        #expect(Self.fastLoad(text, target: "nope") == nil)
+        #expect(Self.fastLoad(text, features: ["y"]) == nil)        // target as feature
+        #expect(Self.fastLoad(text, features: ["x", "x"]) == nil)   // listed twice
+        #expect(Self.fastLoad(text, features: ["z"]) == nil)        // text feature
+        #expect(Self.fastLoad("x,y\n1,2\n3,2\n", kind: .logistic) == nil)  // not 0/1
+        #expect(Self.fastLoad("x,y\n1,1\n3,1\n", kind: .logistic) == nil)  // one class
+        // A skipped text column is fine.
+        #expect(Self.fastLoad(text, features: ["x"]) != nil)
+    }
+}

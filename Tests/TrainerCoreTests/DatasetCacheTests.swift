@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import TrainerCore
+
+/// The binary dataset cache: hits return exactly what parsing returns, and any change to the
+/// source file (or to what is selected from it) is a miss.
+struct DatasetCacheTests {
+    /// A fresh folder with a CSV file and a cache directory inside it.
+    static func scratch() throws -> (folder: String, csv: String, cache: DatasetCache) {
+        let folder = NSTemporaryDirectory() + "trainer-cache-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return (folder, folder + "/data.csv", DatasetCache(directory: folder + "/cache", minimumFileSize: 0))
+    }
+
+    /// Loads through `cache`, counting how often the CSV had to be parsed.
+    static func load(_ cache: DatasetCache, _ path: String, target: String = "y", kind: ModelKind = .linear, parses: inout Int) throws -> Dataset {
+        var count = 0
+        let dataset = try cache.load(path: path, selection: "target=\(target) kind=\(kind)") { (bytes) throws(DataError) in
+            count += 1
+            return try DatasetLoader.load(contents: bytes, sourcePath: path, target: target, features: nil, kind: kind)
+        }
+        parses += count
+        return dataset
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    @Test func secondLoadIsAHitWithIdenticalContents() throws {
+        let (folder, csv, cache) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.write("a,b,y\n0.1,2.5e-300,3\n-4.000000000000001,5,6\n", to: csv)
+        var parses = 0
+        let first = try Self.load(cache, csv, parses: &parses)
+        let second = try Self.load(cache, csv, parses: &parses)
+        #expect(parses == 1)
+        #expect(second.features.values.map(\.bitPattern) == first.features.values.map(\.bitPattern))
+        #expect(second.targets == first.targets)
+        #expect(second.featureNames == first.featureNames && second.targetName == first.targetName)
+        #expect(second.classes == nil && second.sourcePath == csv)
+    }
+
+    @Test func classifierLabelsSurviveTheCache() throws {
+        let (folder, csv, cache) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.write("x,label\n1,cat\n2,dog\n3,émeu\n", to: csv)
+        var parses = 0
+        let first = try Self.load(cache, csv, target: "label", kind: .softmax, parses: &parses)
+        let second = try Self.load(cache, csv, target: "label", kind: .softmax, parses: &parses)
+        #expect(parses == 1)
+        #expect(second.classes == first.classes && second.targets == first.targets)
+    }
+
+    @Test func anyChangeToTheFileInvalidates() throws {
+        let (folder, csv, cache) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.write("a,y\n1,2\n3,4\n", to: csv)
+        var parses = 0
+        _ = try Self.load(cache, csv, parses: &parses)
+        // Same size, new content, and the old modification time put back: the content probe
+        // still notices.
+        let attributes = try FileManager.default.attributesOfItem(atPath: csv)
+        try Self.write("a,y\n1,2\n3,5\n", to: csv)
+        try FileManager.default.setAttributes([.modificationDate: attributes[.modificationDate]!], ofItemAtPath: csv)
+        let changed = try Self.load(cache, csv, parses: &parses)
+        #expect(parses == 2)
+        #expect(changed.targets == [2, 5])
+        // Appending changes the size.
+        try Self.write("a,y\n1,2\n3,5\n7,8\n", to: csv)
+        let grown = try Self.load(cache, csv, parses: &parses)
+        #expect(parses == 3 && grown.targets == [2, 5, 8])
+        // Unchanged again: a hit.
+        _ = try Self.load(cache, csv, parses: &parses)
+        #expect(parses == 3)
+    }
+
+    @Test func aDifferentSelectionIsADifferentEntry() throws {
+        let (folder, csv, cache) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.write("a,b,y\n1,0,0\n3,1,1\n", to: csv)
+        var parses = 0
+        let linear = try Self.load(cache, csv, target: "y", parses: &parses)
+        let other = try Self.load(cache, csv, target: "a", parses: &parses)
+        let logistic = try Self.load(cache, csv, target: "y", kind: .logistic, parses: &parses)
+        #expect(parses == 3)
+        #expect(linear.targets == [0, 1] && other.targets == [1, 3] && logistic.classes == ["0", "1"])
+    }
+
+    @Test func corruptOrTruncatedEntriesAreMissesNotCrashes() throws {
+        let (folder, csv, cache) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.write("a,y\n1,2\n3,4\n", to: csv)
+        var parses = 0
+        _ = try Self.load(cache, csv, parses: &parses)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: folder + "/cache")
+        #expect(entries.count == 1)
+        let entry = folder + "/cache/" + entries[0]
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: entry))
+        for cut in [0, 5, 20, bytes.count - 8, bytes.count - 1] {
+            try bytes.prefix(cut).write(to: URL(fileURLWithPath: entry))
+            let reloaded = try Self.load(cache, csv, parses: &parses)
+            #expect(reloaded.targets == [2, 4])
+        }
+        var garbage = bytes
+        garbage[9] ^= 0xFF  // inside the key length
+        try garbage.write(to: URL(fileURLWithPath: entry))
+        #expect(try Self.load(cache, csv, parses: &parses).targets == [2, 4])
+        #expect(parses == 7)
+    }
+
+    @Test func smallFilesAndDisabledCachesParseDirectly() throws {
+        let (folder, csv, _) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.write("a,y\n1,2\n", to: csv)
+        var parses = 0
+        let small = DatasetCache(directory: folder + "/cache", minimumFileSize: 1 << 20)
+        _ = try Self.load(small, csv, parses: &parses)
+        _ = try Self.load(small, csv, parses: &parses)
+        let off = DatasetCache(directory: nil, minimumFileSize: 0)
+        _ = try Self.load(off, csv, parses: &parses)
+        #expect(parses == 3)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/cache"))
+        // An unwritable cache folder only costs the write.
+        let blocked = DatasetCache(directory: csv + "/not-a-folder", minimumFileSize: 0)
+        #expect(try Self.load(blocked, csv, parses: &parses).targets == [2])
+        // A missing file is still the loader's error.
+        #expect(throws: DataError.self) { try Self.load(off, folder + "/missing.csv", parses: &parses) }
+        #expect(throws: DataError.self) { try Self.load(small, folder + "/missing.csv", parses: &parses) }
+    }
+}

@@ -1,0 +1,138 @@
+import Testing
+@testable import TrainerCore
+
+/// The allocation-free batch API must give exactly the bits of the `Matrix` API it replaces in
+/// the loop, reject anything malformed with an error, and leave full passes unchanged.
+struct WorkspaceTests {
+    static func objective(_ kind: ModelKind, bias: Bool = true, rows: Int = 203) throws -> LinearModelObjective {
+        let data = try TrainingLoopTests.dataset(kind: kind, rows: rows)
+        return try LinearModelObjective(
+            kind: kind, features: data.features, targets: data.targets, classCount: 3, fitsBias: bias, l2: 0.01)
+    }
+
+    static func theta(_ f: LinearModelObjective) -> [Double] {
+        var rng = SeededGenerator(seed: 9)
+        return (0..<f.parameterCount).map { _ in rng.nextGaussian() * 0.3 }
+    }
+
+    @Test(arguments: ModelKind.allCases, [true, false])
+    func workspaceAccumulateIsBitIdenticalToGatheredMatrices(kind: ModelKind, bias: Bool) throws {
+        let f = try Self.objective(kind, bias: bias)
+        let theta = Self.theta(f)
+        var rng = SeededGenerator(seed: 4)
+        var order = Array(0..<f.exampleCount)
+        rng.shuffle(&order)
+        var workspace = f.makeWorkspace(batchCapacity: 32)
+        var viaWorkspace = [Double](repeating: 0, count: f.parameterCount)
+        var viaMatrices = viaWorkspace
+        var lossA = 0.0, lossB = 0.0
+        var start = 0
+        while start < order.count {
+            let rows = order[start..<min(start + 32, order.count)]  // the last batch is short
+            lossA += try f.accumulate(rows: rows, parameters: theta, into: &viaWorkspace, workspace: &workspace)
+            lossB += try f.accumulate(
+                batchFeatures: f.features.gatheringRows(rows), batchTargets: rows.map { f.targets[$0] },
+                parameters: theta, into: &viaMatrices)
+            start += rows.count
+        }
+        #expect(viaWorkspace == viaMatrices)
+        #expect(lossA == lossB)
+    }
+
+    @Test(arguments: ModelKind.allCases)
+    func fullBatchThroughTheWorkspaceMatchesValueAndGradient(kind: ModelKind) throws {
+        let f = try Self.objective(kind)
+        let theta = Self.theta(f)
+        var workspace = f.makeWorkspace(batchCapacity: f.exampleCount)
+        var gradient = [Double](repeating: 0, count: f.parameterCount)
+        let loss = try f.accumulate(rows: Array(0..<f.exampleCount)[...], parameters: theta, into: &gradient, workspace: &workspace)
+        let m = Double(f.exampleCount)
+        for i in gradient.indices { gradient[i] /= m }
+        f.addPenaltyGradient(theta, to: &gradient)
+        let (value, reference) = try f.valueAndGradient(theta)
+        #expect(abs(loss / m + f.penalty(theta) - value) <= 1e-12 * abs(value))
+        #expect(TrainingLoopTests.relativeDifference(gradient, reference) < 1e-12)
+    }
+
+    @Test func malformedCallsThrowInsteadOfTrapping() throws {
+        let f = try Self.objective(.softmax)
+        let theta = Self.theta(f)
+        var gradient = [Double](repeating: 0, count: f.parameterCount)
+        var small = f.makeWorkspace(batchCapacity: 2)
+        #expect(throws: LinearAlgebraError.self) {
+            try f.accumulate(rows: [0, 1, 2][...], parameters: theta, into: &gradient, workspace: &small)
+        }
+        var workspace = f.makeWorkspace(batchCapacity: 8)
+        #expect(throws: LinearAlgebraError.self) {
+            try f.accumulate(rows: [0, f.exampleCount][...], parameters: theta, into: &gradient, workspace: &workspace)
+        }
+        #expect(throws: LinearAlgebraError.self) {
+            try f.accumulate(rows: [-1][...], parameters: theta, into: &gradient, workspace: &workspace)
+        }
+        var wrongShape = BatchWorkspace(capacity: 8, featureCount: f.featureCount + 1, outputs: f.outputs)
+        #expect(throws: LinearAlgebraError.self) {
+            try f.accumulate(rows: [0][...], parameters: theta, into: &gradient, workspace: &wrongShape)
+        }
+        var shortGradient = [Double](repeating: 0, count: 3)
+        #expect(throws: LinearAlgebraError.self) {
+            try f.accumulate(rows: [0][...], parameters: theta, into: &shortGradient, workspace: &workspace)
+        }
+        #expect(throws: LinearAlgebraError.self) {
+            try f.accumulate(rows: [0][...], parameters: [1, 2], into: &gradient, workspace: &workspace)
+        }
+        // An empty batch is a no-op.
+        let before = gradient
+        #expect(try f.accumulate(rows: [][...], parameters: theta, into: &gradient, workspace: &workspace) == 0)
+        #expect(gradient == before)
+    }
+
+    @Test func bufferBLASValidatesShapesBeforeCallingC() throws {
+        let a = [Double](repeating: 1, count: 6), b = [Double](repeating: 1, count: 6)
+        var c = [Double](repeating: 0, count: 4)
+        try a.withUnsafeBufferPointer { pa in
+            try b.withUnsafeBufferPointer { pb in
+                try c.withUnsafeMutableBufferPointer { pc in
+                    try BLAS.gemm(m: 2, n: 2, k: 3, pa, lda: 3, pb, ldb: 2, into: pc, ldc: 2)
+                    #expect(Array(pc) == [3, 3, 3, 3])
+                    #expect(throws: LinearAlgebraError.self) {
+                        try BLAS.gemm(m: 2, n: 2, k: 4, pa, lda: 4, pb, ldb: 2, into: pc, ldc: 2)
+                    }
+                    #expect(throws: LinearAlgebraError.self) {
+                        try BLAS.gemm(m: 2, n: 2, k: 3, pa, lda: 2, pb, ldb: 2, into: pc, ldc: 2)
+                    }
+                    #expect(throws: LinearAlgebraError.self) {
+                        try BLAS.gemv(rows: 3, columns: 3, pa, lda: 3, pb, into: pc)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func inPlaceStandardizationMatchesTransform() throws {
+        let data = try TrainingLoopTests.dataset(kind: .linear)
+        let s = Standardizer.fit(data.features)
+        var x = data.features
+        s.apply(to: &x)
+        #expect(x == s.transform(data.features))
+    }
+
+    @Test(arguments: [0.0, 0.25], [true, false])
+    func preparedDataSplitsAndStandardizesAsBefore(fraction: Double, standardize: Bool) throws {
+        let dataset = try TrainingLoopTests.dataset(kind: .linear)
+        var config = TrainingLoopTests.config(kind: .linear)
+        config.data.validationFraction = fraction
+        config.data.standardize = standardize
+        let prepared = try PreparedData(dataset: dataset, model: config.model, data: config.data, seed: 5)
+        // The reference: gather, then transform into a new matrix (the old implementation).
+        let trainX = dataset.features.gatheringRows(prepared.trainRows)
+        let expected = standardize ? Standardizer.fit(trainX).transform(trainX) : trainX
+        #expect(prepared.train.features == expected)
+        #expect(prepared.train.targets == prepared.trainRows.map { dataset.targets[$0] })
+        if let validation = prepared.validation {
+            let valX = dataset.features.gatheringRows(prepared.validationRows)
+            #expect(validation.features == (standardize ? prepared.standardizer.transform(valX) : valX))
+        } else {
+            #expect(fraction == 0)
+        }
+    }
+}
