@@ -91,6 +91,8 @@ struct SummaryBuilder {
         fields.append(("timing", .object([
             ("load_seconds", .number(loadSeconds)),
             ("train_seconds", .number(trainSeconds)),
+            ("loop_seconds", .number(max(trainSeconds - (outcome?.evaluationSeconds ?? 0), 0))),
+            ("epoch_eval_seconds", .number(outcome?.evaluationSeconds ?? 0)),
             ("reference_seconds", .number(referenceSeconds)),
             ("total_seconds", .number(totalSeconds)),
         ])))

@@ -204,7 +204,10 @@ public struct Trainer {
                 observer?.trainerDidStep(record)
             }
             outcome.epochsCompleted = epoch
+            let evaluationStart = ContinuousClock.now
             let epochRecord = try evaluate(theta, epoch: epoch, step: step)
+            let evaluationTime = ContinuousClock.now - evaluationStart
+            outcome.evaluationSeconds += Double(evaluationTime.components.seconds) + Double(evaluationTime.components.attoseconds) * 1e-18
             observer?.trainerDidFinishEpoch(epochRecord)
 
             if let early = training.earlyStopping, data.validation != nil {

@@ -41,4 +41,7 @@ public struct TrainingOutcome: Sendable {
     public var clippedSteps: Int
     /// The epoch whose parameters were restored by early stopping, if any.
     public var restoredEpoch: Int?
+    /// Seconds spent in the full passes over the training and validation splits after each
+    /// epoch (part of the training time, but not of the optimizer loop).
+    public var evaluationSeconds: Double = 0
 }
