@@ -79,7 +79,7 @@ public struct RunInspection: Sendable {
         switch run.model {
         case .success(let m):
             let classes = m.classes.map { ", classes " + $0.joined(separator: ", ") } ?? ""
-            lines.append("model.json \(m.kind.rawValue), \(m.features.count) features → \(m.target)\(classes)")
+            lines.append("model.json \(m.kind.rawValue), \(m.features.count) features, target \"\(m.target)\"\(classes)")
         case .failure(let e):
             lines.append("model.json \(e.reason)")
         }
