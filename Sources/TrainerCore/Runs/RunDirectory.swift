@@ -9,11 +9,7 @@ public struct RunDirectory: Sendable {
     /// Creates the runs folder if needed and claims a fresh run folder inside it. `mkdir` fails
     /// when the name exists, which makes the claim safe against two runs starting at once.
     public static func create(runsDirectory: String, name: String) throws(RunFolderError) -> RunDirectory {
-        do {
-            try FileManager.default.createDirectory(atPath: runsDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw .cannotWrite(path: runsDirectory, reason: Self.reason(error))
-        }
+        try makeDirectories(runsDirectory)
         guard access(runsDirectory, W_OK) == 0 else {
             throw .cannotWrite(path: runsDirectory, reason: String(cString: strerror(errno)))
         }
@@ -27,6 +23,23 @@ public struct RunDirectory: Sendable {
         throw .noFreeName(base: (runsDirectory as NSString).appendingPathComponent(name))
     }
 
+    /// `mkdir -p` with the OS's reason on failure (Foundation's message on Linux is a bare
+    /// "NSCocoaErrorDomain error 512", which tells a user nothing).
+    static func makeDirectories(_ path: String) throws(RunFolderError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { return }
+            throw .cannotWrite(path: path, reason: "exists and is not a folder")
+        }
+        let parent = PathUtilities.directory(of: path)
+        if parent != path && parent != "." && parent != "/" {
+            try makeDirectories(parent)
+        }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
     /// Wraps an existing run folder.
     public init(path: String) {
         self.path = path
@@ -35,14 +48,5 @@ public struct RunDirectory: Sendable {
     /// Path of a file inside the folder.
     public func file(_ name: String) -> String {
         (path as NSString).appendingPathComponent(name)
-    }
-
-    static func reason(_ error: Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return nsError.localizedDescription
     }
 }
