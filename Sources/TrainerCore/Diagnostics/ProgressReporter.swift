@@ -27,7 +27,13 @@ public final class ProgressReporter: TrainingObserver {
 
     public func trainerDidFinishEpoch(_ record: EpochRecord) {
         if interactive {
-            draw(epoch: record.epoch)
+            // Redraw at most every 100 ms (short epochs would otherwise flood the terminal),
+            // and always for the last epoch so the line ends on the final numbers.
+            let now = ContinuousClock.now
+            if now - lastDraw > .milliseconds(100) || record.epoch == totalEpochs {
+                lastDraw = now
+                draw(epoch: record.epoch)
+            }
         } else if record.epoch == 1 || record.epoch % max(totalEpochs / 10, 1) == 0 || record.epoch == totalEpochs {
             let val = record.valLoss.isNaN ? "" : String(format: "  val_loss %.6g", record.valLoss)
             write(String(format: "epoch %d/%d  step %d  train_loss %.6g", record.epoch, totalEpochs, record.step, record.trainLoss) + val + "\n")
