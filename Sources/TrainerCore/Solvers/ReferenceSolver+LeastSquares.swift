@@ -121,7 +121,7 @@ extension ReferenceSolver {
             var rhs = [Double](repeating: 0, count: d)
             var copyFree = false
             if fitsBias {
-                try BLAS.syrkTransposed(x, into: &normal)
+                try BLAS.syrkTransposedSplittingRows(x, into: &normal)
                 let mm = Double(m)
                 copyFree = (0..<d).allSatisfy { j in
                     let raw = normal[j, j]
@@ -138,12 +138,12 @@ extension ReferenceSolver {
                     for j in 0..<d { rhs[j] -= featureMeans[j] * residualSum }
                 } else {
                     let xc = centred
-                    try BLAS.syrkTransposed(xc, into: &normal)
+                    try BLAS.syrkTransposedSplittingRows(xc, into: &normal)
                     try BLAS.gemv(transpose: true, xc, centredTargets, into: &rhs)
                 }
             } else {
                 // No bias: nothing to centre, X is used as it is.
-                try BLAS.syrkTransposed(x, into: &normal)
+                try BLAS.syrkTransposedSplittingRows(x, into: &normal)
                 try BLAS.gemv(transpose: true, x, centredTargets, into: &rhs)
                 copyFree = true
             }
