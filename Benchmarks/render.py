@@ -55,8 +55,8 @@ def render(r, cpu, command):
     w("## Memory: peak RSS of the epoch runs (`/usr/bin/time -v`)\n")
     w("The float64 data matrix is 800 MB; the target is ≤ 1.3 × that = 1040 MB. These runs load from the dataset "
       "cache (second and later runs). A first run that parses the CSV also holds the file's bytes while parsing "
-      "(2 GB here, so ~2.9 GB peak, not in the table); the `before` column is such a run of the old code, which "
-      "parsed on every run.\n")
+      "(2 GB here, so ~2.9 GB peak, not in the table). The `before` column is the baseline binary on the same "
+      "config (round 1 measured 3116 MB for bcd44bc, which parsed the CSV on every run).\n")
     w(f"| model | peak RSS | ÷ matrix | target | {before} |")
     w("|---|---|---|---|---|")
     for row in r["epochs"]:
@@ -86,7 +86,9 @@ def render(r, cpu, command):
     big = r["epochs"][0]
     w(f"1e6 × 100 file (1.99 GB, polars shortest round-trip output): first load {big['load_first']:.2f} s "
       f"({1986.5 / big['load_first']:.0f} MB/s), cached load {big['load_cached']:.3f} s"
-      + (f"; before: {big['baseline_load']:.2f} s" if "baseline_load" in big else "") + ".\n")
+      + (f"; {before}, cached: {big['baseline_load']:.3f} s" if "baseline_load" in big else "") + ". "
+      "One first load per run of the suite, so it varies with the page cache and the machine's load "
+      "(2.99 s in round 1's run).\n")
 
     s = r["solve"]
     w("## Least squares, 1,000,000 × 100 (+ bias)\n")
