@@ -84,6 +84,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--trainer", default=os.path.join(ROOT, ".build/release/trainer"))
     ap.add_argument("--baseline", help="a trainer binary to compare against (e.g. the commit before the fast paths)")
+    ap.add_argument("--baseline-label", default="before", help="the commit the baseline binary was built from, for the column headers")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--output", default=os.path.join(ROOT, "BENCHMARKS.md"))
     ap.add_argument("--skip-peers", action="store_true")
@@ -108,17 +109,19 @@ def main():
     epoch_rows = []
     for label, cfg, kind in cases:
         first, _, _ = run_trainer(a.trainer, "run", cfg)  # parses the CSV and fills the cache
-        trains, loads, rss = [], [], []
+        trains, loops, loads, rss = [], [], [], []
         for _ in range(n):
             s, wall, peak = run_trainer(a.trainer, "run", cfg, rss=True)
             trains.append(s["timing"]["train_seconds"])
+            loops.append(s["timing"]["loop_seconds"])
             loads.append(s["timing"]["load_seconds"])
             rss.append(peak)
-        row = {"label": label, "train": med(trains), "load_cached": med(loads), "load_first": first["timing"]["load_seconds"],
+        row = {"label": label, "train": med(trains), "loop": med(loops), "load_cached": med(loads), "load_first": first["timing"]["load_seconds"],
                "rss": med(rss), "env": s["environment"]}
         if a.baseline:
             b, _, bpeak = run_trainer(a.baseline, "run", cfg, rss=True)
             row["baseline_train"] = b["timing"]["train_seconds"]
+            row["baseline_loop"] = b["timing"].get("loop_seconds")
             row["baseline_load"] = b["timing"]["load_seconds"]
             row["baseline_rss"] = bpeak
         if kind and not a.skip_peers:
@@ -143,6 +146,9 @@ def main():
         solves.append(s["timing"]["solve_seconds"])
         walls.append(wall)
     ls = {"trainer": med(solves), "trainer_wall": med(walls), "method": s.get("solver", {}).get("method")}
+    if a.baseline:
+        bs = [run_trainer(a.baseline, "solve", cfg)[0]["timing"]["solve_seconds"] for _ in range(n)]
+        ls["baseline"] = med(bs)
     if not a.skip_peers:
         ls["numpy"] = med([peer("numpy_normal_equations")["seconds"] for _ in range(n)])
         ls["sklearn"] = med([peer("sklearn_linear_regression")["seconds"] for _ in range(max(1, n // 2))])
@@ -173,7 +179,7 @@ def main():
                      + (targets.view(np.uint64) != exact[:, -1].view(np.uint64)).sum())
     csv = {"bytes": size, "trainer": med(loads), "trainer_cached": med(cached), "trainer_mismatches": mismatches}
     if a.baseline:
-        s, _, _ = run_trainer(a.baseline, "run", cfg)
+        s, _, _ = run_trainer(a.baseline, "run", cfg, env_extra={"TRAINER_CACHE_DIR": "off"})
         csv["baseline"] = s["timing"]["load_seconds"]
     if not a.skip_peers:
         for which in ("pandas", "polars"):
@@ -192,25 +198,29 @@ def main():
     c["compare"]["reference"] = True
     with open(cfg, "w") as f:
         json.dump(c, f)
-    loops, walls = [], []
+    trains, loops, walls = [], [], []
     for _ in range(max(10, n)):
         s, wall, _ = run_trainer(a.trainer, "run", cfg)
-        loops.append(s["timing"]["train_seconds"])
+        trains.append(s["timing"]["train_seconds"])
+        loops.append(s["timing"]["loop_seconds"])
         walls.append(wall)
-    ex = {"train": med(loops), "wall": med(walls)}
+    ex = {"train": med(trains), "loop": med(loops), "wall": med(walls)}
     if a.baseline:
-        bl, bw = [], []
+        bt, bl, bw = [], [], []
         for _ in range(max(10, n)):
             s, wall, _ = run_trainer(a.baseline, "run", cfg)
-            bl.append(s["timing"]["train_seconds"])
+            bt.append(s["timing"]["train_seconds"])
+            bl.append(s["timing"].get("loop_seconds"))
             bw.append(wall)
-        ex["baseline_train"], ex["baseline_wall"] = med(bl), med(bw)
+        ex["baseline_train"], ex["baseline_wall"] = med(bt), med(bw)
+        ex["baseline_loop"] = med(bl) if None not in bl else None
     results["ex5"] = ex
     log("ex5", ex)
 
     results["load_before"] = load_before
     results["load_after"] = os.getloadavg()
     results["repeats"] = n
+    results["baseline_label"] = a.baseline_label
     with open(os.path.join(DATA, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
     write_markdown(results, a)

@@ -1,2 +1,11 @@
 #include <cblas.h>
 #include <lapacke.h>
+
+/* Prefetch hint for the training loop's row gather (see LinearAlgebra/Prefetch.swift): asks the
+   CPU to start loading every cache line of [p, p + bytes) without waiting for it. Swift has no
+   prefetch intrinsic; a prefetch never faults, so a bad address costs nothing but the hint. */
+static inline void trainer_prefetch_range(const void *p, long bytes) {
+    const char *first = (const char *)((unsigned long)p & ~63UL);
+    const char *end = (const char *)p + bytes;
+    for (const char *c = first; c < end; c += 64) __builtin_prefetch(c, 0, 3);
+}

@@ -1,4 +1,5 @@
 import CLinearAlgebra
+import Dispatch
 
 /// Safe wrappers over exactly the CBLAS calls the product uses.
 ///
@@ -88,6 +89,44 @@ public enum BLAS {
                     CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(a.rows),
                     alpha, pa.baseAddress, Int32(n), beta, pc.baseAddress, Int32(n))
             }
+        }
+    }
+
+    /// `syrkTransposed` for tall matrices, on every OpenBLAS thread by splitting the rows.
+    ///
+    /// Why: OpenBLAS's own threading of `dsyrk` splits the small n × n result, not the long
+    /// sum, and gained nothing here: XᵀX of 1e6 × 100 took ~400 ms on 2 threads and ~350 ms on
+    /// 1. This runs one single-threaded `dsyrk` per thread on a contiguous block of rows (no
+    /// copy) and adds the partial results in a fixed order, so the result is deterministic for
+    /// a given thread count; ~190 ms on 2 threads. Small or short matrices take the plain call.
+    public static func syrkTransposedSplittingRows(_ a: Matrix, into c: inout Matrix) throws(LinearAlgebraError) {
+        let threads = Int(openblas_get_num_threads())
+        let m = a.rows, n = a.columns
+        guard threads > 1, m >= 4 * threads, m * n * n >= 1 << 26 else {
+            return try syrkTransposed(a, into: &c)
+        }
+        guard c.rows == n, c.columns == n, m <= Int(Int32.max) else {
+            throw .dimensionMismatch("syrk: A is \(m)x\(n), C is \(c.rows)x\(c.columns)")
+        }
+        var partials = [Double](repeating: 0, count: threads * n * n)
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(threads)) }
+        a.values.withUnsafeBufferPointer { pa in
+            partials.withUnsafeMutableBufferPointer { pp in
+                nonisolated(unsafe) let source = pa.baseAddress!
+                nonisolated(unsafe) let target = pp.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: threads) { t in
+                    let lo = m * t / threads, hi = m * (t + 1) / threads
+                    cblas_dsyrk(
+                        CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(hi - lo),
+                        1, source + lo * n, Int32(n), 0, target + t * n * n, Int32(n))
+                }
+            }
+        }
+        for i in 0..<(n * n) {
+            var sum = partials[i]
+            for t in 1..<threads { sum += partials[t * n * n + i] }
+            c.values[i] = sum
         }
     }
 

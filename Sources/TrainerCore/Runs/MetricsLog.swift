@@ -2,14 +2,27 @@ import Foundation
 
 /// Streams `metrics.csv` and `epochs.csv` while training runs.
 ///
-/// Rows are buffered and appended at the end of every epoch (and at most every 4096 rows), so a
-/// run that is killed leaves complete rows up to its last finished epoch; a partial last line is
-/// impossible because each flush writes whole lines.
+/// Rows are buffered and appended at the end of an epoch when at least `flushInterval` has
+/// passed since the last write (and at most every 4096 step rows, at every checkpoint and when
+/// training ends), so a run that is killed leaves complete rows up to an epoch that finished at
+/// most about `flushInterval` before the kill; a partial last line is impossible because each
+/// flush writes whole lines. A checkpoint always flushes first, so `trainer resume` finds every
+/// row the checkpoint counts.
+///
+/// Why not every epoch: exercise 5 runs 1000 one-step epochs, and the two `write` calls per
+/// epoch cost ~2.5 µs together — with the row formatting, half of its 6.5 ms training loop
+/// (3.1 ms after both changes). Flushing by
+/// time keeps files live for a person watching a long run and costs nothing for short epochs.
+/// Only when the bytes reach the disk depends on the clock; what is written never does.
 public final class MetricsLog: TrainingObserver {
     private let metrics: FileHandle
     private let epochs: FileHandle
     private let logEvery: Int
-    private var buffer = ""
+    /// Least time between two epoch-end flushes.
+    static let flushInterval: Duration = .milliseconds(250)
+    private var buffer = CSVRowWriter(capacity: 1 << 16)
+    private var epochBuffer = CSVRowWriter(capacity: 1 << 12)
+    private var lastFlush = ContinuousClock.now
     private var bufferedRows = 0
     private var lastWritten: Int = 0
     private var pending: StepRecord?
@@ -113,8 +126,9 @@ public final class MetricsLog: TrainingObserver {
     public func trainerDidFinishEpoch(_ record: EpochRecord) {
         flushPendingStep()
         epochRecords.append(record)
-        epochs.write(Data((record.csvRow + "\n").utf8))
-        flush()
+        record.appendCSVRow(to: &epochBuffer)
+        epochBuffer.newline()
+        if ContinuousClock.now - lastFlush >= Self.flushInterval { flush() }
     }
 
     /// Writes whatever is buffered; call when training ends for any reason.
@@ -130,8 +144,8 @@ public final class MetricsLog: TrainingObserver {
         guard record.step > lastWritten else { return }
         lastWritten = record.step
         stepRecords.append(record)
-        buffer += record.csvRow
-        buffer += "\n"
+        record.appendCSVRow(to: &buffer)
+        buffer.newline()
         bufferedRows += 1
         if bufferedRows >= 4096 { flush() }
     }
@@ -141,10 +155,18 @@ public final class MetricsLog: TrainingObserver {
         if let record = pending { append(record) }
     }
 
+    /// Writes the buffered step rows, then the buffered epoch rows (an epoch row never reaches
+    /// the disk before the steps it summarises).
     private func flush() {
-        guard !buffer.isEmpty else { return }
-        metrics.write(Data(buffer.utf8))
-        buffer = ""
-        bufferedRows = 0
+        lastFlush = ContinuousClock.now
+        if !buffer.isEmpty {
+            metrics.write(Data(buffer.bytes))
+            buffer.removeAll()
+            bufferedRows = 0
+        }
+        if !epochBuffer.isEmpty {
+            epochs.write(Data(epochBuffer.bytes))
+            epochBuffer.removeAll()
+        }
     }
 }

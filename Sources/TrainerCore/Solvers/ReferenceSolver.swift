@@ -112,7 +112,7 @@ public enum ReferenceSolver {
             throw .invalidData("model.l2 must be finite and ≥ 0, got \(objective.l2)")
         }
         guard objective.exampleCount > 0 else { throw .invalidData("no training examples") }
-        guard objective.features.values.allSatisfy(\.isFinite) else {
+        guard allFinite(objective.features.values) else {
             throw .invalidData("features contain NaN or infinity")
         }
         switch objective.kind {
@@ -130,6 +130,19 @@ public enum ReferenceSolver {
             if let bad = objective.targets.first(where: { !($0 >= 0 && $0 < Double(k) && $0.rounded() == $0) }) {
                 throw .invalidData("softmax targets must be class indices in 0..<\(k), found \(bad)")
             }
+        }
+    }
+
+    /// Whether no value is NaN or ±∞, in one vectorizable pass: the smallest distance of any
+    /// exponent field from all-ones is 0 exactly when some value is not finite. (`allSatisfy`
+    /// over 1e8 values through a key path took ~120 ms of a 1e6 × 100 solve; this is bound by
+    /// memory bandwidth.)
+    static func allFinite(_ values: [Double]) -> Bool {
+        let exponent: UInt64 = 0x7FF0_0000_0000_0000
+        return values.withUnsafeBufferPointer { p in
+            var gap = UInt64.max
+            for v in p { gap = min(gap, exponent &- (v.bitPattern & exponent)) }
+            return gap != 0
         }
     }
 

@@ -21,7 +21,21 @@ public struct EpochRecord: Equatable, Sendable {
             : "epoch,step,train_loss,val_loss,train_r2,val_r2"
     }
 
+    /// The row for `epochs.csv`; doubles use the shortest text that reads back bit-exactly.
     public var csvRow: String {
-        "\(epoch),\(step),\(format(trainLoss)),\(format(valLoss)),\(format(trainMetric)),\(format(valMetric))"
+        var row = CSVRowWriter(capacity: 128)
+        appendCSVRow(to: &row)
+        return row.string
+    }
+
+    /// Appends `csvRow` (without a newline) to `row`, with no `String` per field (see
+    /// `StepRecord.appendCSVRow`).
+    public func appendCSVRow(to row: inout CSVRowWriter) {
+        row.append(epoch); row.comma()
+        row.append(step); row.comma()
+        row.append(trainLoss); row.comma()
+        row.append(valLoss); row.comma()
+        row.append(trainMetric); row.comma()
+        row.append(valMetric)
     }
 }

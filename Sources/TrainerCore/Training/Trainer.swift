@@ -143,10 +143,14 @@ public struct Trainer {
                 for i in gradient.indices { gradient[i] = 0 }
                 var lossSum = 0.0, examples = 0
                 for _ in 0..<k where start < order.count {
-                    let rows = order[start..<min(start + b, order.count)]
-                    lossSum += try objective.accumulate(rows: rows, parameters: theta, into: &gradient, workspace: &workspace)
+                    let end = min(start + b, order.count)
+                    let rows = order[start..<end]
+                    // The next micro-batch's rows are only a hint to start loading them early.
+                    let upcoming = order[end..<min(end + b, order.count)]
+                    lossSum += try objective.accumulate(
+                        rows: rows, parameters: theta, into: &gradient, workspace: &workspace, prefetching: upcoming)
                     examples += rows.count
-                    start += rows.count
+                    start = end
                 }
                 // Normalise once by the examples actually seen, then add the penalty.
                 let scale = 1 / Double(examples)
