@@ -23,72 +23,49 @@ import Testing
 // AMSGrad differs from step 2 on: g₂[2] = 0.001 and g₃[1] = 0.001 are small enough that v falls
 // (g² < v), so vᵐᵃˣ keeps the old, larger value.
 
-private let theta0: [Double] = [0.5, -1.25, 0.1]
-private let gradients: [[Double]] = [[0.3, -0.2, 0.05], [-0.1, 0.4, 0.001], [0.25, 0.001, -0.3]]
-
-/// Expects every entry within `relative` of the reference (exact match required at zero).
-private func expectClose(
-    _ actual: [Double], _ expected: [Double], relative: Double = 1e-15,
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    #expect(actual.count == expected.count, sourceLocation: sourceLocation)
-    for (a, e) in zip(actual, expected) {
-        #expect(abs(a - e) <= relative * abs(e), "\(a) vs \(e)", sourceLocation: sourceLocation)
-    }
-}
-
-/// Runs the three reference steps and returns θ after each.
-private func trajectory(_ optimizer: inout some Optimizer, lr: Double) -> [[Double]] {
-    var theta = theta0
-    return gradients.map { g in
-        optimizer.step(parameters: &theta, gradient: g, lr: lr)
-        return theta
-    }
-}
-
 @Suite struct OptimizerAdamTests {
     @Test func adam() {
         var adam = Adam(parameterCount: 3, weightCount: 2)
-        let steps = trajectory(&adam, lr: 0.01)
-        expectClose(steps[0], [0.4900000003333333, -1.2400000005, 0.09000000199999961])
-        expectClose(steps[1], [0.48599781479280807, -1.2436610356546038, 0.0831518904179054])
-        expectClose(steps[2], [0.47960773293962256, -1.2465053121832252, 0.08858365788163922])
+        let steps = referenceTrajectory(&adam, lr: 0.01)
+        expectEntriesClose(steps[0], [0.4900000003333333, -1.2400000005, 0.09000000199999961])
+        expectEntriesClose(steps[1], [0.48599781479280807, -1.2436610356546038, 0.0831518904179054])
+        expectEntriesClose(steps[2], [0.47960773293962256, -1.2465053121832252, 0.08858365788163922])
         #expect(adam.stepCount == 3)
     }
 
     @Test func amsgrad() {
         var adam = Adam(parameterCount: 3, weightCount: 2, amsgrad: true)
-        let steps = trajectory(&adam, lr: 0.01)
-        expectClose(steps[0], [0.4900000003333333, -1.2400000005, 0.09000000199999961])
-        expectClose(steps[1], [0.48599781479280807, -1.2436610356546038, 0.08315394515905651])
-        expectClose(steps[2], [0.47960773293962256, -1.2465038968049669, 0.08858571262279033])
+        let steps = referenceTrajectory(&adam, lr: 0.01)
+        expectEntriesClose(steps[0], [0.4900000003333333, -1.2400000005, 0.09000000199999961])
+        expectEntriesClose(steps[1], [0.48599781479280807, -1.2436610356546038, 0.08315394515905651])
+        expectEntriesClose(steps[2], [0.47960773293962256, -1.2465038968049669, 0.08858571262279033])
     }
 
     @Test func adamW() {
         // θ_w·(1 − 0.01·0.5) = θ_w·0.995 before each Adam update; the bias (entry 2) follows
         // plain Adam exactly.
         var adamW = Adam(parameterCount: 3, weightCount: 2, decoupledWeightDecay: 0.5)
-        let steps = trajectory(&adamW, lr: 0.01)
-        expectClose(steps[0], [0.4875000003333333, -1.2337500005, 0.09000000199999961])
-        expectClose(steps[1], [0.4810603147911414, -1.2312422856521037, 0.0831518904179054])
-        expectClose(steps[2], [0.4722649313640002, -1.2279303507524646, 0.08858365788163922])
+        let steps = referenceTrajectory(&adamW, lr: 0.01)
+        expectEntriesClose(steps[0], [0.4875000003333333, -1.2337500005, 0.09000000199999961])
+        expectEntriesClose(steps[1], [0.4810603147911414, -1.2312422856521037, 0.0831518904179054])
+        expectEntriesClose(steps[2], [0.4722649313640002, -1.2279303507524646, 0.08858365788163922])
     }
 
     @Test func adamWWithAMSGrad() {
         var adamW = Adam(parameterCount: 3, weightCount: 2, amsgrad: true, decoupledWeightDecay: 0.5)
-        let steps = trajectory(&adamW, lr: 0.01)
-        expectClose(steps[0], [0.4875000003333333, -1.2337500005, 0.09000000199999961])
-        expectClose(steps[1], [0.4810603147911414, -1.2312422856521037, 0.08315394515905651])
-        expectClose(steps[2], [0.4722649313640002, -1.2279289353742062, 0.08858571262279033])
+        let steps = referenceTrajectory(&adamW, lr: 0.01)
+        expectEntriesClose(steps[0], [0.4875000003333333, -1.2337500005, 0.09000000199999961])
+        expectEntriesClose(steps[1], [0.4810603147911414, -1.2312422856521037, 0.08315394515905651])
+        expectEntriesClose(steps[2], [0.4722649313640002, -1.2279289353742062, 0.08858571262279033])
     }
 
     @Test func smallBeta1UsesTheOtherLerpBranch() {
         // 1 − β₁ = 0.7 ≥ 0.5, so ATen's lerp computes g − (g − m)·(1 − w).
         var adam = Adam(parameterCount: 3, weightCount: 2, beta1: 0.3)
-        let steps = trajectory(&adam, lr: 0.01)
-        expectClose(steps[0], [0.4900000003333333, -1.2400000005, 0.09000000199999961])
-        expectClose(steps[1], [0.4903440796331975, -1.2482693316534057, 0.08651868775090824])
-        expectClose(steps[2], [0.48270830997386766, -1.2511395203936324, 0.09860749610148256])
+        let steps = referenceTrajectory(&adam, lr: 0.01)
+        expectEntriesClose(steps[0], [0.4900000003333333, -1.2400000005, 0.09000000199999961])
+        expectEntriesClose(steps[1], [0.4903440796331975, -1.2482693316534057, 0.08651868775090824])
+        expectEntriesClose(steps[2], [0.48270830997386766, -1.2511395203936324, 0.09860749610148256])
     }
 
     @Test func weightDecayNeverTouchesTheBias() {
@@ -103,8 +80,8 @@ private func trajectory(_ optimizer: inout some Optimizer, lr: Double) -> [[Doub
 
     @Test func stateUsesPyTorchBufferNames() {
         var adam = Adam(parameterCount: 3, weightCount: 2, amsgrad: true)
-        var theta = theta0
-        adam.step(parameters: &theta, gradient: gradients[0], lr: 0.01)
+        var theta = referenceTheta0
+        adam.step(parameters: &theta, gradient: referenceGradients[0], lr: 0.01)
         let state = adam.state()
         #expect(state.stepCount == 1)
         #expect(Set(state.buffers.keys) == ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"])
