@@ -143,6 +143,7 @@ public enum BLAS {
 
     /// Rows per chunk in `gramPass`: sized so that a chunk (chunkBytes) is still in the core's
     /// L2 cache when `dsyrk` reads it right after the sums loop did.
+    /// (96 KB to 768 KB measured the same, ±3 %, on 1e6 × 100; 1.5 MB was 10 % slower.)
     static let gramChunkBytes = 384 * 1024
 
     /// AᵀA, the column sums and Aᵀy of a tall matrix in one pass over A, on every OpenBLAS
@@ -243,6 +244,23 @@ public enum BLAS {
             if weighted { result.product[j] = dot }
         }
         return result
+    }
+
+    /// Runs `body(0)`, …, `body(count − 1)` on separate threads with OpenBLAS limited to one
+    /// thread meanwhile (restored afterwards), so each part's own BLAS calls run on its core
+    /// instead of the parts and OpenBLAS's pool competing for the same two. With one OpenBLAS
+    /// thread (or `count` ≤ 1) the parts run in order on the calling thread.
+    ///
+    /// The caller decides the split; the results must not depend on which thread ran a part.
+    public static func concurrently(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        let threads = openblas_get_num_threads()
+        guard count > 1, threads > 1 else {
+            for t in 0..<max(count, 0) { body(t) }
+            return
+        }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(threads) }
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
     }
 
     /// Copies the upper triangle of a square matrix into its lower triangle.
