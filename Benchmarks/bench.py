@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -88,9 +89,12 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--output", default=os.path.join(ROOT, "BENCHMARKS.md"))
     ap.add_argument("--skip-peers", action="store_true")
+    ap.add_argument("--only", choices=["solve"], help="re-run one section and splice it (and NOTES.md) into the existing --output")
     a = ap.parse_args()
     n = a.repeats
     os.makedirs(RUNS, exist_ok=True)
+    if a.only == "solve":
+        return only_solve(a)
     shutil.rmtree(CACHE, ignore_errors=True)
     load_before = os.getloadavg()
     big = os.path.join(DATA, "big.csv")
@@ -134,24 +138,7 @@ def main():
     results["epochs"] = epoch_rows
 
     # --- least squares --------------------------------------------------------------------------
-    cfg = config("solve-linear", big, "y_lin", "linear")
-    with open(cfg) as f:
-        c = json.load(f)
-    c["solver"] = {"method": "cholesky"}
-    with open(cfg, "w") as f:
-        json.dump(c, f)
-    solves, walls = [], []
-    for _ in range(n):
-        s, wall, _ = run_trainer(a.trainer, "solve", cfg)
-        solves.append(s["timing"]["solve_seconds"])
-        walls.append(wall)
-    ls = {"trainer": med(solves), "trainer_wall": med(walls), "method": s.get("solver", {}).get("method")}
-    if a.baseline:
-        bs = [run_trainer(a.baseline, "solve", cfg)[0]["timing"]["solve_seconds"] for _ in range(n)]
-        ls["baseline"] = med(bs)
-    if not a.skip_peers:
-        ls["numpy"] = med([peer("numpy_normal_equations")["seconds"] for _ in range(n)])
-        ls["sklearn"] = med([peer("sklearn_linear_regression")["seconds"] for _ in range(max(1, n // 2))])
+    ls = least_squares(a, os.path.join(DATA, "big.csv"))
     results["solve"] = ls
     log("solve", ls)
 
@@ -224,6 +211,66 @@ def main():
     with open(os.path.join(DATA, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
     write_markdown(results, a)
+
+
+def least_squares(a, big):
+    """`trainer solve` (Cholesky) on 1e6 × 100: solve_seconds and whole-process wall time, the
+    baseline binary's, interleaved run by run so both see the same load, and the peers."""
+    n = a.repeats
+    cfg = config("solve-linear", big, "y_lin", "linear")
+    with open(cfg) as f:
+        c = json.load(f)
+    c["solver"] = {"method": "cholesky"}
+    with open(cfg, "w") as f:
+        json.dump(c, f)
+    solves, walls, bsolves, bwalls = [], [], [], []
+    for _ in range(n):
+        s, wall, _ = run_trainer(a.trainer, "solve", cfg)
+        solves.append(s["timing"]["solve_seconds"])
+        walls.append(wall)
+        if a.baseline:
+            b, bwall, _ = run_trainer(a.baseline, "solve", cfg)
+            bsolves.append(b["timing"]["solve_seconds"])
+            bwalls.append(bwall)
+    ls = {"trainer": med(solves), "trainer_wall": med(walls), "method": s.get("solver", {}).get("method")}
+    if a.baseline:
+        ls["baseline"] = med(bsolves)
+        ls["baseline_wall"] = med(bwalls)
+    if not a.skip_peers:
+        ls["numpy"] = med([peer("numpy_normal_equations")["seconds"] for _ in range(n)])
+        ls["sklearn"] = med([peer("sklearn_linear_regression")["seconds"] for _ in range(max(1, n // 2))])
+    return ls
+
+
+def only_solve(a):
+    """`--only solve`: the least-squares section alone, spliced into the existing BENCHMARKS.md
+    together with the current NOTES.md; the other sections keep their numbers."""
+    from render import render_solve, splice_solve
+    log = lambda *s: print(*s, file=sys.stderr, flush=True)
+    load_before = os.getloadavg()
+    big = os.path.join(DATA, "big.csv")
+    # One run first so every measured run loads from the dataset cache, as in the full suite.
+    cfg = config("solve-linear", big, "y_lin", "linear")
+    run_trainer(a.trainer, "solve", cfg)
+    if a.baseline:
+        run_trainer(a.baseline, "solve", cfg)
+    ls = least_squares(a, big)
+    log("solve", ls)
+    load_after = os.getloadavg()
+    before = f"before ({a.baseline_label})"
+    command = shlex.join(["Benchmarks/run.sh"] + sys.argv[1:])
+    rerun = (f"Re-run on its own with `{command}` (medians of {a.repeats}, trainer and baseline runs interleaved; "
+             f"load average {load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end); the other sections "
+             "are from the last full run.")
+    section = "\n".join(render_solve(ls, before, rerun)) + "\n"
+    with open(a.output) as f:
+        markdown = f.read()
+    with open(os.path.join(HERE, "NOTES.md")) as f:
+        notes = f.read()
+    with open(a.output, "w") as f:
+        f.write(splice_solve(markdown, section, notes))
+    with open(os.path.join(DATA, "results-solve.json"), "w") as f:
+        json.dump(ls, f, indent=1)
 
 
 def cpu_model():

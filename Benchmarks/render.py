@@ -16,6 +16,37 @@ def ratio(peer, ours):
     return f"{peer / ours:.2f}×"
 
 
+def render_solve(s, before, rerun=None):
+    """The least-squares section; `rerun` (a sentence) says when it was re-run on its own."""
+    out = []
+    w = out.append
+    w("## Least squares, 1,000,000 × 100 (+ bias)\n")
+    if rerun:
+        w(rerun + "\n")
+    w("| solver | seconds | × |")
+    w("|---|---|---|")
+    w(f"| `trainer solve` ({s.get('method')}), `timing.solve_seconds` | {s['trainer']:.3f} | |")
+    w(f"| `trainer solve`, whole process incl. cached load | {s['trainer_wall']:.3f} | |")
+    if "baseline" in s:
+        w(f"| `trainer solve` {before}, `timing.solve_seconds` | {s['baseline']:.3f} | {ratio(s['baseline'], s['trainer'])} |")
+    if "baseline_wall" in s:
+        w(f"| `trainer solve` {before}, whole process | {s['baseline_wall']:.3f} | {ratio(s['baseline_wall'], s['trainer_wall'])} |")
+    if "numpy" in s:
+        w(f"| numpy `X.T @ X` + scipy `cho_solve` | {s['numpy']:.3f} | {ratio(s['numpy'], s['trainer'])} |")
+        w(f"| sklearn `LinearRegression` | {s['sklearn']:.3f} | {ratio(s['sklearn'], s['trainer'])} |")
+    w(f"\nTarget ≤ 0.35 s: {'✅' if s['trainer'] <= 0.35 else '❌'}.\n")
+    return out
+
+
+def splice_solve(markdown, section, notes):
+    """`markdown` (a BENCHMARKS.md) with its least-squares section and its notes replaced."""
+    start = markdown.index("## Least squares")
+    end = markdown.index("\n## ", start + 1) + 1
+    markdown = markdown[:start] + section + markdown[end:]
+    first = notes.splitlines()[0]
+    return markdown[:markdown.index(first)] + notes + ("" if notes.endswith("\n") else "\n")
+
+
 def render(r, cpu, command):
     env = r["epochs"][0]["env"]
     before = f"before ({r.get('baseline_label', 'before')})"
@@ -90,18 +121,7 @@ def render(r, cpu, command):
       "One first load per run of the suite, so it varies with the page cache and the machine's load "
       "(2.99 s in round 1's run).\n")
 
-    s = r["solve"]
-    w("## Least squares, 1,000,000 × 100 (+ bias)\n")
-    w("| solver | seconds | × |")
-    w("|---|---|---|")
-    w(f"| `trainer solve` ({s.get('method')}), `timing.solve_seconds` | {s['trainer']:.3f} | |")
-    w(f"| `trainer solve`, whole process incl. cached load | {s['trainer_wall']:.3f} | |")
-    if "baseline" in s:
-        w(f"| `trainer solve` {before}, `timing.solve_seconds` | {s['baseline']:.3f} | {ratio(s['baseline'], s['trainer'])} |")
-    if "numpy" in s:
-        w(f"| numpy `X.T @ X` + scipy `cho_solve` | {s['numpy']:.3f} | {ratio(s['numpy'], s['trainer'])} |")
-        w(f"| sklearn `LinearRegression` | {s['sklearn']:.3f} | {ratio(s['sklearn'], s['trainer'])} |")
-    w(f"\nTarget ≤ 0.35 s: {'✅' if s['trainer'] <= 0.35 else '❌'}.\n")
+    out.extend(render_solve(r["solve"], before))
 
     e = r["ex5"]
     w("## Exercise 5 size: 100 × 3, 1000 full-batch steps\n")

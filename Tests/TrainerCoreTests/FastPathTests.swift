@@ -90,7 +90,7 @@ struct FastPathTests {
             y[i] = 3 + (0..<d).reduce(0) { $0 + x[i, $1] * Double($1 - 2) } + 0.1 * rng.nextGaussian()
         }
         let f = try LinearModelObjective(kind: .linear, features: x, targets: y, fitsBias: true, l2: 0.001)
-        let problem = ReferenceSolver.LeastSquaresProblem(f)
+        let problem = try ReferenceSolver.LeastSquaresProblem(f)
         let copyFree = try problem.normalEquations().copyFree
         #expect(copyFree == (offset < 1))
         let viaCholesky = try ReferenceSolver.solve(f, method: .cholesky).parameters

@@ -75,7 +75,11 @@ public struct SolveRun {
             lines.append("solver     \(solution.method) (requested \(config.solver.method.rawValue)), \(solution.iterations) iterations, ‖∇f(θ*)‖ = \(fmt(solution.gradientNorm))")
             lines.append("objective  f* = \(String(solution.objective))")
             for note in solution.notes { lines.append("note       \(note)") }
-            if config.model.type == .linear, let spectrum = try? ReferenceSolver.spectrum(prepared.train) {
+            // The solve's own spectrum (from the XᵀX it formed) when it has one; otherwise one
+            // copy-free pass (QR/SVD forced). It used to copy X with a ones column: ~0.5 s and
+            // +800 MB on 1e6 × 100.
+            if config.model.type == .linear,
+               let spectrum = solution.hessianSpectrum ?? (try? ReferenceSolver.spectrum(prepared.train)) {
                 solver += [
                     ("lambda_max", .number(spectrum.lambdaMax)),
                     ("lambda_min", .number(spectrum.lambdaMin)),

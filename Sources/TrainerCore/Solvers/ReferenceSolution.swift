@@ -16,11 +16,16 @@ public struct ReferenceSolution: Sendable, Equatable {
     public var reciprocalCondition: Double?
     /// Human-readable remarks: fallbacks taken and why, rank deficiency, and so on.
     public var notes: [String]
+    /// Eigenvalues of the Hessian (linear models whose solve formed XᵀX, i.e. Cholesky was
+    /// tried; nil otherwise): the same numbers as `ReferenceSolver.spectrum`, from the XᵀX and
+    /// column sums the solve already has, so callers need no second pass over the data.
+    public var hessianSpectrum: HessianSpectrum?
 
     public init(
         parameters: [Double], objective: Double, gradientNorm: Double, method: String,
-        iterations: Int, reciprocalCondition: Double?, notes: [String]
+        iterations: Int, reciprocalCondition: Double?, notes: [String], hessianSpectrum: HessianSpectrum? = nil
     ) {
+        self.hessianSpectrum = hessianSpectrum
         self.parameters = parameters
         self.objective = objective
         self.gradientNorm = gradientNorm

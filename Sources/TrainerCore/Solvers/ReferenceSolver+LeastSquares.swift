@@ -27,33 +27,52 @@ extension ReferenceSolver {
         /// y − ȳ (y without a bias).
         let centredTargets: [Double]
         let fitsBias: Bool
+        /// XᵀX (upper), Σx and Xᵀyc from one pass over X, when the method starts with Cholesky
+        /// (nil for QR and SVD, which only need the means).
+        let pass: BLAS.GramPass?
         private var centredFeatures: Matrix?
 
-        init(_ objective: LinearModelObjective) {
+        /// Reads X once: for `.cholesky` and `.auto` the fused `BLAS.gramPass` (XᵀX, Σx, Xᵀyc),
+        /// otherwise the column sums alone, both on every core.
+        ///
+        /// The finite check of the features is folded into that pass: a column sum is finite
+        /// only if every value of the column is, so finite sums (and products) prove the
+        /// features finite without a separate ~50 ms scan of 1e6 × 100. Non-finite sums from
+        /// finite values (overflow near 1e308) fall back to the exact scan, which decides.
+        ///
+        /// - Throws: `.invalidData` for NaN or ±∞ features, `.linearAlgebra` for shape errors.
+        init(_ objective: LinearModelObjective, method: SolverMethod = .auto) throws(SolverError) {
             let m = objective.exampleCount, d = objective.featureCount
             self.objective = objective
             ridge = Double(m) * objective.l2 / 2
             fitsBias = objective.fitsBias
-            var means = [Double](repeating: 0, count: d)
             var yMean = 0.0
             var y = objective.targets
             if fitsBias {
-                // Row by row, in file order: the same sums as ever, without bounds checks.
-                objective.features.values.withUnsafeBufferPointer { x in
-                    means.withUnsafeMutableBufferPointer { s in
-                        for i in 0..<m {
-                            for j in 0..<d { s[j] += x[i * d + j] }
-                        }
-                    }
-                }
                 for i in 0..<m { yMean += y[i] }
-                for j in 0..<d { means[j] /= Double(m) }
                 yMean /= Double(m)
                 for i in 0..<m { y[i] -= yMean }
             }
-            featureMeans = means
             targetMean = yMean
             centredTargets = y
+            let pass: BLAS.GramPass
+            do {
+                switch method {
+                case .cholesky, .auto:
+                    pass = try BLAS.gramPass(objective.features, weightedBy: y)
+                    self.pass = pass
+                case .qr, .svd:
+                    pass = try BLAS.gramPass(objective.features, gram: false)
+                    self.pass = nil
+                }
+            } catch {
+                throw .linearAlgebra(error)
+            }
+            let sumsFinite = pass.columnSums.allSatisfy(\.isFinite) && pass.product.allSatisfy(\.isFinite)
+            if !sumsFinite && !ReferenceSolver.allFinite(objective.features.values) {
+                throw .invalidData("features contain NaN or infinity")
+            }
+            featureMeans = fitsBias ? pass.columnSums.map { $0 / Double(m) } : [Double](repeating: 0, count: d)
         }
 
         var rows: Int { objective.exampleCount }
@@ -109,19 +128,26 @@ extension ReferenceSolver {
         /// The normal equations (XcᵀXc + ridge·I) w = Xcᵀyc as a full symmetric matrix and the
         /// right-hand side.
         ///
-        /// Fast path (no copy of X): G = XᵀX by one multi-threaded `dsyrk` over the features as
-        /// they are, then XcᵀXc = G − m·x̄x̄ᵀ and Xcᵀyc = Xᵀyc − x̄·Σ(yc). Taken when every column
+        /// Fast path (no copy of X): G = XᵀX, Σx and Xᵀyc come from the one fused pass of `init`
+        /// (`BLAS.gramPass`: `dsyrk` per chunk on both cores, the sums of the chunk while it is in
+        /// cache), then XcᵀXc = G − m·x̄x̄ᵀ and Xcᵀyc = Xᵀyc − x̄·Σ(yc). Taken when every column
         /// passes `maximumCentringAmplification`; otherwise (a column whose mean is large against
         /// its spread, or a constant column) the centred copy is made and `dsyrk` runs on it, as
-        /// before. On 1e6 × 100 the copy and the centring pass cost ~0.6 s of the ~1.1 s solve.
+        /// before. On 1e6 × 100 the copy and the centring pass cost ~0.6 s of the ~1.1 s solve;
+        /// fusing the means, the finite check and Xᵀyc into the `dsyrk` pass took the solve from
+        /// ~0.50 s to ~0.3 s (with the two-core evaluation at θ*, BENCHMARKS.md).
         func normalEquations() throws(LinearAlgebraError) -> (matrix: Matrix, rhs: [Double], copyFree: Bool) {
             let m = rows, d = columns
-            let x = objective.features
-            var normal = Matrix(rows: d, columns: d)
-            var rhs = [Double](repeating: 0, count: d)
+            let pass: BLAS.GramPass
+            if let made = self.pass {
+                pass = made
+            } else {
+                pass = try BLAS.gramPass(objective.features, weightedBy: centredTargets)
+            }
+            var normal = pass.gram
+            var rhs = pass.product
             var copyFree = false
             if fitsBias {
-                try BLAS.syrkTransposedSplittingRows(x, into: &normal)
                 let mm = Double(m)
                 copyFree = (0..<d).allSatisfy { j in
                     let raw = normal[j, j]
@@ -132,7 +158,6 @@ extension ReferenceSolver {
                     for j in 0..<d {
                         for k in j..<d { normal[j, k] -= mm * featureMeans[j] * featureMeans[k] }
                     }
-                    try BLAS.gemv(transpose: true, x, centredTargets, into: &rhs)
                     var residualSum = 0.0
                     for v in centredTargets { residualSum += v }
                     for j in 0..<d { rhs[j] -= featureMeans[j] * residualSum }
@@ -142,9 +167,7 @@ extension ReferenceSolver {
                     try BLAS.gemv(transpose: true, xc, centredTargets, into: &rhs)
                 }
             } else {
-                // No bias: nothing to centre, X is used as it is.
-                try BLAS.syrkTransposedSplittingRows(x, into: &normal)
-                try BLAS.gemv(transpose: true, x, centredTargets, into: &rhs)
+                // No bias: nothing to centre, XᵀX and Xᵀy of X as it is.
                 copyFree = true
             }
             for j in 0..<d { normal[j, j] += ridge }
@@ -154,7 +177,7 @@ extension ReferenceSolver {
     }
 
     static func solveLeastSquares(_ objective: LinearModelObjective, method: SolverMethod) throws(SolverError) -> ReferenceSolution {
-        let problem = LeastSquaresProblem(objective)
+        let problem = try LeastSquaresProblem(objective, method: method)
         var notes: [String] = []
         if objective.fitsBias {
             notes.append("bias solved exactly by centring X and y (b = ȳ − x̄ᵀw)")
@@ -187,9 +210,11 @@ extension ReferenceSolver {
         }
         let theta = problem.parameters(weights: weights)
         let (value, _, gradientNorm) = try evaluate(objective, theta)
+        // The Hessian's spectrum from the XᵀX and Σx already computed: no second pass over X.
+        let spectrum = problem.pass.flatMap { try? hessianSpectrum(objective, gram: $0.gram, columnSums: $0.columnSums) }
         return ReferenceSolution(
             parameters: theta, objective: value, gradientNorm: gradientNorm, method: used,
-            iterations: 0, reciprocalCondition: rcond, notes: notes)
+            iterations: 0, reciprocalCondition: rcond, notes: notes, hessianSpectrum: spectrum)
     }
 
     /// Cholesky → QR → SVD, each step taken only when the previous one is unreliable.
