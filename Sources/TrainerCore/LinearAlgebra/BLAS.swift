@@ -1,5 +1,6 @@
 import CLinearAlgebra
 import Dispatch
+import Foundation
 
 /// Safe wrappers over exactly the CBLAS calls the product uses.
 ///
@@ -100,7 +101,7 @@ public enum BLAS {
     /// copy) and adds the partial results in a fixed order, so the result is deterministic for
     /// a given thread count; ~190 ms on 2 threads. Small or short matrices take the plain call.
     public static func syrkTransposedSplittingRows(_ a: Matrix, into c: inout Matrix) throws(LinearAlgebraError) {
-        let threads = Int(openblas_get_num_threads())
+        let threads = configuredThreads
         let m = a.rows, n = a.columns
         guard threads > 1, m >= 4 * threads, m * n * n >= 1 << 26 else {
             return try syrkTransposed(a, into: &c)
@@ -109,8 +110,12 @@ public enum BLAS {
             throw .dimensionMismatch("syrk: A is \(m)x\(n), C is \(c.rows)x\(c.columns)")
         }
         var partials = [Double](repeating: 0, count: threads * n * n)
+        threadLimit.lock()
         openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(threads)) }
+        defer {
+            openblas_set_num_threads(Int32(threads))
+            threadLimit.unlock()
+        }
         a.values.withUnsafeBufferPointer { pa in
             partials.withUnsafeMutableBufferPointer { pp in
                 nonisolated(unsafe) let source = pa.baseAddress!
@@ -168,7 +173,7 @@ public enum BLAS {
         guard m <= Int(Int32.max), n <= Int(Int32.max) else {
             throw .dimensionMismatch("gramPass: A is \(m)x\(n), too large for BLAS")
         }
-        let blasThreads = Int(openblas_get_num_threads())
+        let blasThreads = configuredThreads
         let threads = blasThreads > 1 && m >= 4 * blasThreads && m * n >= 1 << 18 ? blasThreads : 1
         let chunk = max(16, gramChunkBytes / (8 * max(n, 1)))
         let weighted = y != nil
@@ -176,8 +181,12 @@ public enum BLAS {
         let stride = (gram ? n * n : 0) + 2 * n
         var partials = [Double](repeating: 0, count: threads * stride)
         if n > 0 && m > 0 {
+            threadLimit.lock()
             openblas_set_num_threads(1)
-            defer { openblas_set_num_threads(Int32(blasThreads)) }
+            defer {
+                openblas_set_num_threads(Int32(blasThreads))
+                threadLimit.unlock()
+            }
             let targets = y ?? []
             a.values.withUnsafeBufferPointer { pa in
                 targets.withUnsafeBufferPointer { py in
@@ -253,13 +262,17 @@ public enum BLAS {
     ///
     /// The caller decides the split; the results must not depend on which thread ran a part.
     public static func concurrently(_ count: Int, _ body: @Sendable (Int) -> Void) {
-        let threads = openblas_get_num_threads()
+        let threads = Int32(configuredThreads)
         guard count > 1, threads > 1 else {
             for t in 0..<max(count, 0) { body(t) }
             return
         }
+        threadLimit.lock()
         openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(threads) }
+        defer {
+            openblas_set_num_threads(threads)
+            threadLimit.unlock()
+        }
         DispatchQueue.concurrentPerform(iterations: count, execute: body)
     }
 
@@ -309,7 +322,20 @@ public enum BLAS {
     }
 
     /// The number of threads OpenBLAS uses (recorded with every run for reproducibility).
-    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+    public static var threadCount: Int { configuredThreads }
+
+    /// OpenBLAS's thread count as configured when the process started (OPENBLAS_NUM_THREADS or
+    /// the core count), read once. The row-splitting functions decide their split from this,
+    /// never from the live value, which they themselves lower to 1 while they run: a split
+    /// read from the live value could differ between two calls made while another thread is
+    /// inside one of them (tests run concurrently), and a different split sums in a different
+    /// order — different bits.
+    static let configuredThreads = Int(openblas_get_num_threads())
+
+    /// Serialises the regions that lower OpenBLAS to one thread and restore it: the setting is
+    /// process-wide, so two overlapping regions would restore it under each other. trainer
+    /// itself calls BLAS from one thread; the lock matters when tests run in parallel.
+    static let threadLimit = NSLock()
 
     /// OpenBLAS's build configuration string, including the kernel it selected (e.g. "Prescott").
     public static var configuration: String {
