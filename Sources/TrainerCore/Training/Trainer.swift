@@ -74,6 +74,9 @@ public struct Trainer {
         let b = batchSize, k = training.accumulationSteps
         // Buffers reused by every step, so the loop allocates nothing per step.
         var workspace = objective.makeWorkspace(batchCapacity: b)
+        // Gathers the next shuffled micro-batch on a second core meanwhile, when that pays.
+        let batches = BatchPipeline(objective: objective, batchCapacity: b, shuffled: training.shuffle)
+        defer { batches.finish() }
         var previous = theta, delta = theta
 
         var step = 0
@@ -147,8 +150,8 @@ public struct Trainer {
                     let rows = order[start..<end]
                     // The next micro-batch's rows are only a hint to start loading them early.
                     let upcoming = order[end..<min(end + b, order.count)]
-                    lossSum += try objective.accumulate(
-                        rows: rows, parameters: theta, into: &gradient, workspace: &workspace, prefetching: upcoming)
+                    lossSum += try batches.accumulate(
+                        rows: rows, parameters: theta, into: &gradient, workspace: &workspace, upcoming: upcoming)
                     examples += rows.count
                     start = end
                 }
