@@ -56,18 +56,6 @@ private func decimal(_ text: String) -> DecimalParser.Result {
     Array(text.utf8).withUnsafeBufferPointer { DecimalParser.parse($0) }
 }
 
-/// SplitMix64: a seeded generator so failures reproduce.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("CSV reader: syntax")
 struct CSVReaderSyntaxTests {
     @Test func simpleFileWithLines() throws {
@@ -292,7 +280,7 @@ struct CSVNumberTests {
 
     /// Every double printed with 17 significant digits must come back bit for bit.
     @Test func seventeenDigitRoundTrip() throws {
-        var generator = SplitMix64(state: 0x5EED)
+        var generator = SeededGenerator(seed: 0x5EED)
         var values: [Double] = [
             .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNormalMagnitude,
             .leastNonzeroMagnitude, -.leastNonzeroMagnitude, Double.leastNormalMagnitude.nextDown,
@@ -328,7 +316,7 @@ struct CSVNumberTests {
 
     /// Short decimals take the fast path; it must agree with the correctly rounded `Double(String)`.
     @Test func fastPathAgreesWithStandardLibrary() {
-        var generator = SplitMix64(state: 42)
+        var generator = SeededGenerator(seed: 42)
         var checked = 0
         var mismatches: [String] = []
         for _ in 0..<50_000 {

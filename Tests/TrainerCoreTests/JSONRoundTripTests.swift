@@ -1,20 +1,7 @@
 import Testing
 @testable import TrainerCore
 
-/// SplitMix64: a tiny seeded generator so every run tests the same "random" values and a
-/// failure can be reproduced.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-private func randomDouble(_ rng: inout SplitMix64) -> Double {
+private func randomDouble(_ rng: inout SeededGenerator) -> Double {
     switch Int.random(in: 0..<4, using: &rng) {
     case 0:
         // Arbitrary bit patterns: subnormals, huge and tiny exponents, 17-digit mantissas.
@@ -31,7 +18,7 @@ private func randomDouble(_ rng: inout SplitMix64) -> Double {
     }
 }
 
-private func randomString(_ rng: inout SplitMix64) -> String {
+private func randomString(_ rng: inout SeededGenerator) -> String {
     let pool: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "é", "中", "😀", "\u{FFFF}", "\u{10FFFF}"]
     var string = ""
     for _ in 0..<Int.random(in: 0..<8, using: &rng) {
@@ -40,7 +27,7 @@ private func randomString(_ rng: inout SplitMix64) -> String {
     return string
 }
 
-private func randomValue(_ rng: inout SplitMix64, depth: Int) -> JSONValue {
+private func randomValue(_ rng: inout SeededGenerator, depth: Int) -> JSONValue {
     let kinds = depth > 3 ? 4 : 6
     switch Int.random(in: 0..<kinds, using: &rng) {
     case 0: return .null
@@ -73,7 +60,7 @@ private func identical(_ a: JSONValue, _ b: JSONValue) -> Bool {
 
 @Suite struct JSONRoundTripTests {
     @Test func randomValuesRoundTrip() throws {
-        var rng = SplitMix64(state: 20_240_601)
+        var rng = SeededGenerator(seed: 20_240_601)
         for _ in 0..<2_000 {
             let value = randomValue(&rng, depth: 0)
             for pretty in [true, false] {
@@ -86,7 +73,7 @@ private func identical(_ a: JSONValue, _ b: JSONValue) -> Bool {
     }
 
     @Test func seventeenDigitDoublesRoundTrip() throws {
-        var rng = SplitMix64(state: 7)
+        var rng = SeededGenerator(seed: 7)
         var needingSeventeen = 0
         for _ in 0..<20_000 {
             let value = Double(bitPattern: rng.next())
@@ -103,7 +90,7 @@ private func identical(_ a: JSONValue, _ b: JSONValue) -> Bool {
     /// A small mutation fuzzer: corrupt valid documents byte by byte. The parser must either
     /// return a value that round-trips or throw a positioned error; it must never crash.
     @Test func mutatedInputNeverCrashes() throws {
-        var rng = SplitMix64(state: 99)
+        var rng = SeededGenerator(seed: 99)
         let alphabet = Array(#"{}[]:,"\u0123456789abcdefEe+-.tnrul \#n"#.utf8) + [0x00, 0xC3, 0xA9, 0xFF]
         var parsedCount = 0, rejectedCount = 0
         for _ in 0..<3_000 {

@@ -23,8 +23,7 @@ public enum ConfigLocator {
         let available = shippedConfigNames()
         if !available.isEmpty {
             let stem = ((argument as NSString).lastPathComponent as NSString).deletingPathExtension
-            if let suggestion = available.min(by: { editDistance($0, stem) < editDistance($1, stem) }),
-               editDistance(suggestion, stem) <= 2 {
+            if let suggestion = Suggestions.closest(to: stem, among: available) {
                 reason += "; did you mean \"\(suggestion)\"?"
             }
             reason += " (shipped configs: \(available.joined(separator: ", ")))"
@@ -56,20 +55,5 @@ public enum ConfigLocator {
         }
         guard fm.fileExists(atPath: current) else { return nil }
         return current.hasPrefix("./") ? String(current.dropFirst(2)) : current
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.lowercased()), b = Array(b.lowercased())
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }
