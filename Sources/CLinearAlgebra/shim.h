@@ -7,5 +7,5 @@
 static inline void trainer_prefetch_range(const void *p, long bytes) {
     const char *first = (const char *)((unsigned long)p & ~63UL);
     const char *end = (const char *)p + bytes;
-    for (const char *c = first; c < end; c += 64) __builtin_prefetch(c, 0, 3);
+    for (const char *c = first; c < end; c += 64) __builtin_prefetch(c, 0, 2);
 }

@@ -9,6 +9,40 @@ struct FastPathTests {
         "\(r.step),\(r.epoch),\(format(r.lr)),\(format(r.loss)),\(r.examples),\(format(r.gradNorm)),\(format(r.clippedGradNorm)),\(format(r.clipCoefficient)),\(format(r.gradNormWeights)),\(format(r.gradNormBias)),\(format(r.updateNorm)),\(format(r.weightNorm)),\(format(r.updateRatio)),\(r.skipped ? 1 : 0)"
     }
 
+    /// The logistic loss shares one `exp` and one `log1p` between ℓ and σ; it must give the
+    /// bits of evaluating `term` and `sigmoid` separately, on both branches and at the extremes.
+    @Test func logisticSharedExponentialIsBitIdentical() {
+        var zs: [Double] = [0, -0.0, 1e-300, -1e-300, 1, -1, 36.7, -36.7, 40, -40, 709, -709, 745, -745, 1e300, -1e300]
+        var rng = SeededGenerator(seed: 5)
+        for _ in 0..<5000 { zs.append(rng.nextGaussian() * Double.pow10(Int(rng.next() % 6) - 2)) }
+        var scores: [Double] = [], targets: [Double] = []
+        for z in zs {
+            for y in [0.0, 1.0, 0.25] {
+                let (term, sigmoid) = LogisticLoss.termAndSigmoid(z, y)
+                #expect(term.bitPattern == LogisticLoss.term(z, y).bitPattern, "z = \(z), y = \(y)")
+                #expect(sigmoid.bitPattern == LogisticLoss.sigmoid(z).bitPattern, "z = \(z)")
+                scores.append(z)
+                targets.append(y)
+            }
+        }
+        var gradient = [Double](repeating: 0, count: scores.count)
+        let (withGradient, lossOnly) = scores.withUnsafeBufferPointer { z in
+            targets.withUnsafeBufferPointer { y in
+                gradient.withUnsafeMutableBufferPointer { g in
+                    (LogisticLoss().lossAndScoreGradient(scores: z, targets: y, rows: z.count, scoreGradient: g),
+                     LogisticLoss().loss(scores: z, targets: y, rows: z.count))
+                }
+            }
+        }
+        var expected = 0.0
+        for i in scores.indices {
+            expected += LogisticLoss.term(scores[i], targets[i])
+            #expect(gradient[i].bitPattern == (LogisticLoss.sigmoid(scores[i]) - targets[i]).bitPattern)
+        }
+        #expect(withGradient.bitPattern == expected.bitPattern)
+        #expect(lossOnly.bitPattern == expected.bitPattern)
+    }
+
     @Test func csvRowsAreTheSameTextAsStringInterpolation() {
         let specials: [Double] = [
             0, -0.0, 1, -1, 0.1, 1e-5, 1e16, 1e22, 123456789012345678, 0.1 + 0.2, .pi, -.pi * 1e-300,

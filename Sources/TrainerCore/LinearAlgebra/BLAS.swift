@@ -255,6 +255,21 @@ public enum BLAS {
         return result
     }
 
+    /// Runs `body` with OpenBLAS at one thread, then restores the configured count: for regions
+    /// where trainer's own threads call OpenBLAS side by side (`BatchSplitter`), each call must
+    /// stay on its caller's core. Serialised with every other region that changes the count.
+    static func withSingleThread<T>(_ body: () -> T) -> T {
+        let threads = Int32(configuredThreads)
+        guard threads > 1 else { return body() }
+        threadLimit.lock()
+        openblas_set_num_threads(1)
+        defer {
+            openblas_set_num_threads(threads)
+            threadLimit.unlock()
+        }
+        return body()
+    }
+
     /// Runs `body(0)`, …, `body(count − 1)` on separate threads with OpenBLAS limited to one
     /// thread meanwhile (restored afterwards), so each part's own BLAS calls run on its core
     /// instead of the parts and OpenBLAS's pool competing for the same two. With one OpenBLAS

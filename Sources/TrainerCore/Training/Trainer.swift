@@ -74,8 +74,8 @@ public struct Trainer {
         let b = batchSize, k = training.accumulationSteps
         // Buffers reused by every step, so the loop allocates nothing per step.
         var workspace = objective.makeWorkspace(batchCapacity: b)
-        // Gathers the next shuffled micro-batch on a second core meanwhile, when that pays.
-        let batches = BatchPipeline(objective: objective, batchCapacity: b, shuffled: training.shuffle)
+        // Large batches of large data: each half computed on its own core (`BatchSplitter`).
+        let batches = BatchSplitter(objective: objective, batchCapacity: b)
         defer { batches.finish() }
         var previous = theta, delta = theta
 

@@ -1,0 +1,262 @@
+import Foundation
+import Synchronization
+
+/// Computes each large micro-batch as two fixed halves on two cores: the loop thread gathers and
+/// computes the first ⌈B/2⌉ rows straight into the gradient sum, a helper thread the other
+/// ⌊B/2⌋ rows into a zeroed half-gradient, and the halves are added in that order.
+///
+/// Why: a shuffled epoch of 1e6 × 100 with 256-row batches reads 256 random 800-byte rows out
+/// of 800 MB per batch; one core gathers at ~8 GB/s (DRAM latency, ~100 ms per epoch before any
+/// arithmetic), two cores each reading half of every batch at about twice that, and each core
+/// then multiplies rows that sit in its own cache. The helper prefetches its half of the next
+/// batch while it computes, as the loop thread does with its own half.
+///
+/// Determinism: whether a batch is split depends only on the shapes (`splits`), never on the
+/// number of cores, the load or timing. Without a second core the loop thread computes the second
+/// half itself, in the same buffers and the same order, so the bits are the same on every run and
+/// every machine with the same BLAS kernels. A split batch's bits differ from an unsplit one's
+/// only by the order of one floating-point addition per parameter (the two partial sums).
+///
+/// Not thread-safe itself: one `Trainer.run` owns it and calls it from one thread.
+final class BatchSplitter {
+    let objective: LinearModelObjective
+    /// Whether micro-batches are split (by shape: see `splits`).
+    let isActive: Bool
+    /// The second half's buffers and result; owned by the helper while a job runs.
+    private let half: HalfBatchJob?
+    private let helper: Thread?
+    private var finished = false
+
+    /// Matrices smaller than this (bytes of features) mostly sit in the caches: one core reads
+    /// them fast enough that the hand-off would only add cost.
+    static let minimumMatrixBytes = 64 << 20
+    /// Batches of fewer values (rows × d × K) than this are split no more: each hand-off costs
+    /// ~0.5–1 µs.
+    static let minimumBatchWork = 1536
+
+    /// Whether an objective of this shape splits micro-batches of `batchCapacity` rows — shapes
+    /// only, so a config gives the same bits on every machine (`force`: tests; the environment
+    /// variable `TRAINER_FORCE_BATCH_SPLIT=1` makes every training test take the split path).
+    static func splits(_ objective: LinearModelObjective, batchCapacity: Int, force: Bool = false) -> Bool {
+        guard batchCapacity >= 2, objective.featureCount > 0 else { return false }
+        if force || ProcessInfo.processInfo.environment["TRAINER_FORCE_BATCH_SPLIT"] == "1" { return true }
+        let d = Double(objective.featureCount)
+        return Double(objective.exampleCount) * d * 8 >= Double(minimumMatrixBytes)
+            && Double(batchCapacity) * d * Double(objective.outputs) >= Double(minimumBatchWork)
+    }
+
+    /// - Parameters:
+    ///   - force: split whatever the shape (tests).
+    ///   - helperThread: false computes both halves on the calling thread (tests: the bits must
+    ///     not depend on it); true starts the helper when there are two cores.
+    init(objective: LinearModelObjective, batchCapacity: Int, force: Bool = false, helperThread: Bool = true) {
+        self.objective = objective
+        isActive = Self.splits(objective, batchCapacity: batchCapacity, force: force)
+        guard isActive else {
+            half = nil
+            helper = nil
+            return
+        }
+        let job = HalfBatchJob(objective: objective, capacity: batchCapacity / 2)
+        half = job
+        if helperThread && ProcessInfo.processInfo.activeProcessorCount >= 2 {
+            let thread = Thread { job.helperLoop() }
+            thread.name = "trainer batch half"
+            thread.stackSize = 1 << 20
+            helper = thread
+            thread.start()
+        } else {
+            helper = nil
+        }
+    }
+
+    deinit { finish() }
+
+    /// Same contract as `LinearModelObjective.accumulate(rows:parameters:into:workspace:prefetching:)`
+    /// (Σᵢ ℓᵢ returned, Σᵢ ∇θ ℓᵢ added into `gradientSum`); split batches add their two halves'
+    /// gradients in order. `upcoming` (the next micro-batch) is split the same way and each half
+    /// prefetched by the core that will compute it.
+    func accumulate(
+        rows: ArraySlice<Int>, parameters: [Double], into gradientSum: inout [Double],
+        workspace: inout BatchWorkspace, upcoming: ArraySlice<Int>
+    ) throws(LinearAlgebraError) -> Double {
+        guard let half, !finished, rows.count >= 2, rows.count <= workspace.capacity, rows.count / 2 <= half.capacity,
+              parameters.count == objective.parameterCount, gradientSum.count == objective.parameterCount else {
+            // The objective reports anything malformed; unsplit shapes go there too.
+            return try objective.accumulate(
+                rows: rows, parameters: parameters, into: &gradientSum, workspace: &workspace, prefetching: upcoming)
+        }
+        let mid = rows.startIndex + (rows.count + 1) / 2
+        let upcomingMid = upcoming.startIndex + (upcoming.count + 1) / 2
+        half.load(rows: rows[mid...], upcoming: upcoming[upcomingMid...], parameters: parameters)
+        // One OpenBLAS thread for both halves' products while they run side by side (the
+        // setting is process-wide; `BLAS.threadLimit` serialises every region that changes it).
+        let first: Result<Double, LinearAlgebraError> = BLAS.withSingleThread {
+            if helper != nil { half.publish() }
+            let result = Result { () throws(LinearAlgebraError) -> Double in
+                try Self.accumulateHalf(
+                    objective, rows: rows[..<mid], parameters: parameters, into: &gradientSum, workspace: &workspace,
+                    prefetching: upcoming[..<upcomingMid])
+            }
+            if helper != nil {
+                half.waitUntilDone(sleepAfterwards: upcoming.isEmpty)
+            } else {
+                half.compute()
+            }
+            return result
+        }
+        let firstLoss = try first.get()
+        let secondLoss = try half.result.get()
+        half.gradient.withUnsafeBufferPointer { second in
+            for i in gradientSum.indices { gradientSum[i] += second[i] }
+        }
+        return firstLoss + secondLoss
+    }
+
+    /// One half's arithmetic: the objective's own gather and products on that half's rows.
+    static func accumulateHalf(
+        _ objective: LinearModelObjective, rows: ArraySlice<Int>, parameters: [Double], into gradient: inout [Double],
+        workspace: inout BatchWorkspace, prefetching upcoming: ArraySlice<Int>
+    ) throws(LinearAlgebraError) -> Double {
+        try objective.accumulate(
+            rows: rows, parameters: parameters, into: &gradient, workspace: &workspace, prefetching: upcoming)
+    }
+
+    /// Stops the helper thread and waits for it to exit. Idempotent; later calls compute both
+    /// halves on the calling thread (same bits).
+    func finish() {
+        guard !finished else { return }
+        finished = true
+        guard let half, helper != nil else { return }
+        half.stopHelper()
+    }
+}
+
+/// The second half of a split micro-batch: its rows, the next batch's rows to prefetch, a copy
+/// of θ, the half-gradient, a workspace, and the result — plus the hand-off with the helper.
+///
+/// Why the hand-off is free of data races: the loop thread writes the inputs (`load`) while the
+/// helper is idle, then publishes a new generation with a sequentially consistent store; the
+/// helper reads the inputs only after loading that generation (acquiring), writes `gradient`,
+/// `workspace` and `result`, and stores `done = generation` with release ordering; the loop
+/// thread reads them only after loading `done == generation` with acquire ordering, and writes
+/// the inputs again only after that. The objective's matrix and targets are immutable.
+final class HalfBatchJob: @unchecked Sendable {
+    let objective: LinearModelObjective
+    let capacity: Int
+    private(set) var rows: [Int]
+    private(set) var rowCount = 0
+    private var upcoming: [Int]
+    private var upcomingCount = 0
+    private var parameters: [Double]
+    private(set) var gradient: [Double]
+    private var workspace: BatchWorkspace
+    private(set) var result: Result<Double, LinearAlgebraError> = .success(0)
+
+    private let generation = Atomic<UInt64>(0)
+    private let done = Atomic<UInt64>(0)
+    private let stop = Atomic<Bool>(false)
+    /// False after the last batch of an epoch: the helper then blocks at once instead of
+    /// spinning, so the evaluation passes between epochs have both cores.
+    private let expectingWork = Atomic<Bool>(true)
+    private let sleeping = Atomic<Bool>(false)
+    private let wake = DispatchSemaphore(value: 0)
+    private let exited = DispatchSemaphore(value: 0)
+    /// Checks (the last ones yielding the core, ~1 ms in all when idle) before an idle helper
+    /// blocks on `wake`.
+    static let spinsBeforeSleep = 6_000
+    /// Spins (a few µs, longer than a half-batch normally takes) before a waiting thread starts
+    /// yielding its core on each further check.
+    static let spinsBeforeYield = 4_000
+
+    init(objective: LinearModelObjective, capacity: Int) {
+        self.objective = objective
+        self.capacity = capacity
+        rows = [Int](repeating: 0, count: capacity)
+        upcoming = [Int](repeating: 0, count: capacity + 1)
+        parameters = [Double](repeating: 0, count: objective.parameterCount)
+        gradient = parameters
+        workspace = objective.makeWorkspace(batchCapacity: capacity)
+    }
+
+    /// Copies the inputs of the next job (loop thread, helper idle).
+    func load(rows half: ArraySlice<Int>, upcoming next: ArraySlice<Int>, parameters theta: [Double]) {
+        rowCount = half.count
+        var i = 0
+        for r in half { rows[i] = r; i += 1 }
+        upcomingCount = min(next.count, upcoming.count)
+        i = 0
+        for r in next.prefix(upcomingCount) { upcoming[i] = r; i += 1 }
+        for j in theta.indices { parameters[j] = theta[j] }
+    }
+
+    /// The second half's arithmetic (on the helper, or on the loop thread without one).
+    func compute() {
+        for i in gradient.indices { gradient[i] = 0 }
+        result = Result { () throws(LinearAlgebraError) -> Double in
+            try BatchSplitter.accumulateHalf(
+                objective, rows: rows[0..<rowCount], parameters: parameters, into: &gradient, workspace: &workspace,
+                prefetching: upcoming[0..<upcomingCount])
+        }
+    }
+
+    /// Hands the loaded job to the helper (loop thread).
+    func publish() {
+        expectingWork.store(true, ordering: .relaxed)
+        // Sequentially consistent: pairs with the helper's `sleeping` store and re-check.
+        generation.add(1, ordering: .sequentiallyConsistent)
+        if sleeping.exchange(false, ordering: .sequentiallyConsistent) { wake.signal() }
+    }
+
+    /// Waits for the published job (loop thread). `sleepAfterwards`: the epoch ends here, so
+    /// the helper should block rather than spin until the next job.
+    func waitUntilDone(sleepAfterwards: Bool) {
+        if sleepAfterwards { expectingWork.store(false, ordering: .relaxed) }
+        let target = generation.load(ordering: .relaxed)
+        var spins = 0
+        while done.load(ordering: .acquiring) != target {
+            spins += 1
+            // On a machine busy with other work the helper may have lost its core: give ours up
+            // rather than spin through our whole time slice while it waits for one.
+            if spins >= Self.spinsBeforeYield { sched_yield() }
+        }
+    }
+
+    func stopHelper() {
+        stop.store(true, ordering: .sequentiallyConsistent)
+        wake.signal()
+        exited.wait()
+    }
+
+    /// The helper thread: waits for a new generation (spinning, then blocking), computes it.
+    ///
+    /// Blocking without a lost wake-up: the helper stores `sleeping = true` and then re-reads
+    /// `generation`; the loop thread bumps `generation` and then exchanges `sleeping` — all
+    /// sequentially consistent, so either the helper sees the new job or the loop thread sees
+    /// `sleeping` and signals. A surplus signal only makes a later wait return early.
+    func helperLoop() {
+        var seen: UInt64 = 0
+        while true {
+            var spins = 0
+            var current = generation.load(ordering: .acquiring)
+            while current == seen {
+                if stop.load(ordering: .relaxed) { break }
+                spins += 1
+                if spins >= Self.spinsBeforeYield { sched_yield() }
+                if spins >= Self.spinsBeforeSleep || !expectingWork.load(ordering: .relaxed) {
+                    sleeping.store(true, ordering: .sequentiallyConsistent)
+                    current = generation.load(ordering: .sequentiallyConsistent)
+                    if current == seen && !stop.load(ordering: .sequentiallyConsistent) { wake.wait() }
+                    sleeping.store(false, ordering: .relaxed)
+                    spins = 0
+                }
+                current = generation.load(ordering: .acquiring)
+            }
+            if stop.load(ordering: .sequentiallyConsistent) { break }
+            seen = current
+            compute()
+            done.store(seen, ordering: .releasing)
+        }
+        exited.signal()
+    }
+}
