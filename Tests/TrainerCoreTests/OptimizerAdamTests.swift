@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TrainerCore
 
@@ -24,6 +25,32 @@ import Testing
 // (g² < v), so vᵐᵃˣ keeps the old, larger value.
 
 @Suite struct OptimizerAdamTests {
+    /// The two-lane loop of the common case (no AMSGrad, β₁ > 0.5) must give the bits of the
+    /// scalar formulas, for odd and even lengths and over many steps.
+    @Test func twoLaneLoopMatchesTheScalarFormulasBitForBit() {
+        for n in [1, 2, 7, 1010] {
+            var rng = SeededGenerator(seed: UInt64(n))
+            var adam = Adam(parameterCount: n, weightCount: n - 1 > 0 ? n - 1 : 0)
+            var theta = (0..<n).map { _ in rng.nextGaussian() }
+            var expected = theta
+            var m = [Double](repeating: 0, count: n), v = m
+            for step in 1...25 {
+                let g = (0..<n).map { _ in rng.nextGaussian() * 1e-3 }
+                let lr = 0.01 / Double(step)
+                adam.step(parameters: &theta, gradient: g, lr: lr)
+                let bc1 = 1 - pow(0.9, Double(step)), bc2 = 1 - pow(0.999, Double(step))
+                let stepSize = lr / bc1, bc2Sqrt = pow(bc2, 0.5)
+                for i in 0..<n {
+                    m[i] = m[i] + (1 - 0.9) * (g[i] - m[i])
+                    v[i] = v[i] * 0.999 + (1 - 0.999) * g[i] * g[i]
+                    let denom = v[i].squareRoot() / bc2Sqrt + 1e-8
+                    expected[i] -= stepSize * m[i] / denom
+                }
+                #expect(theta.map(\.bitPattern) == expected.map(\.bitPattern), "n = \(n), step \(step)")
+            }
+        }
+    }
+
     @Test func adam() {
         var adam = Adam(parameterCount: 3, weightCount: 2)
         let steps = referenceTrajectory(&adam, lr: 0.01)

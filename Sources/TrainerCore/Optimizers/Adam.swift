@@ -121,6 +121,40 @@ public struct Adam: Optimizer {
                         maxExpAvgSq.withUnsafeMutableBufferPointer { vMax in
                             // AdamW decay (`param.mul_(1 - lr * weight_decay)`), weights only.
                             for i in 0..<decayedCount { theta[i] *= decayFactor }
+                            if !amsgrad && lerpWeightIsSmall {
+                                // The common case two parameters at a time: the same IEEE
+                                // operations in the same order per lane (square root and division
+                                // are correctly rounded in either form), so the same bits, at half
+                                // the instructions. Softmax on 1e6 × 100 takes 3,907 steps of 1,010
+                                // parameters per epoch; the scalar loop cost ~6 µs per step.
+                                var i = 0
+                                if let pt = theta.baseAddress, let pg = g.baseAddress, let pm = m.baseAddress, let pv = v.baseAddress {
+                                    let w2 = SIMD2(repeating: lerpWeight), b2 = SIMD2(repeating: beta2)
+                                    let c2 = SIMD2(repeating: oneMinusBeta2), s2 = SIMD2(repeating: stepSize)
+                                    let r2 = SIMD2(repeating: biasCorrection2Sqrt), e2 = SIMD2(repeating: eps)
+                                    while i + 2 <= n {
+                                        let gi = Self.load2(pg + i), mOld = Self.load2(pm + i)
+                                        let mi = mOld + w2 * (gi - mOld)
+                                        Self.store2(mi, pm + i)
+                                        let vi = Self.load2(UnsafePointer(pv + i)) * b2 + c2 * gi * gi
+                                        Self.store2(vi, pv + i)
+                                        let denom = vi.squareRoot() / r2 + e2
+                                        Self.store2(Self.load2(UnsafePointer(pt + i)) - s2 * mi / denom, pt + i)
+                                        i += 2
+                                    }
+                                }
+                                while i < n {
+                                    let gi = g[i]
+                                    let mi = m[i] + lerpWeight * (gi - m[i])
+                                    m[i] = mi
+                                    let vi = v[i] * beta2 + oneMinusBeta2 * gi * gi
+                                    v[i] = vi
+                                    let denom = vi.squareRoot() / biasCorrection2Sqrt + eps
+                                    theta[i] -= stepSize * mi / denom
+                                    i += 1
+                                }
+                                return
+                            }
                             for i in 0..<n {
                                 let gi = g[i]
                                 let mi = lerpWeightIsSmall
@@ -144,6 +178,16 @@ public struct Adam: Optimizer {
                 }
             }
         }
+    }
+
+    @inline(__always)
+    static func load2(_ p: UnsafePointer<Double>) -> SIMD2<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD2<Double>.self)
+    }
+
+    @inline(__always)
+    static func store2(_ value: SIMD2<Double>, _ p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: value, as: SIMD2<Double>.self)
     }
 
     public func state() -> OptimizerState {

@@ -164,10 +164,10 @@ final class HalfBatchJob: @unchecked Sendable {
     private let exited = DispatchSemaphore(value: 0)
     /// Checks (the last ones yielding the core, ~1 ms in all when idle) before an idle helper
     /// blocks on `wake`.
-    static let spinsBeforeSleep = 6_000
+    static let spinsBeforeSleep = 42_000
     /// Spins (a few µs, longer than a half-batch normally takes) before a waiting thread starts
     /// yielding its core on each further check.
-    static let spinsBeforeYield = 4_000
+    static let spinsBeforeYield = 40_000
 
     init(objective: LinearModelObjective, capacity: Int) {
         self.objective = objective
