@@ -190,24 +190,6 @@ public struct LinearModelObjective: Sendable {
         }
     }
 
-    /// `accumulate(rows:…)` for rows already gathered elsewhere (`BatchPipeline`'s buffers):
-    /// `gatheredFeatures` holds `rows` row-major rows of d values, `targets` their targets.
-    /// Same kernel, so the same bits as gathering them here.
-    func accumulate(
-        gatheredFeatures x: UnsafeBufferPointer<Double>, targets y: UnsafeBufferPointer<Double>, rows: Int,
-        parameters: [Double], into gradientSum: inout [Double], workspace: inout BatchWorkspace
-    ) throws(LinearAlgebraError) -> Double {
-        guard workspace.featureCount == featureCount, workspace.outputs == outputs else {
-            throw .dimensionMismatch("accumulate: workspace is for \(workspace.featureCount) features × \(workspace.outputs) outputs, objective has \(featureCount) × \(outputs)")
-        }
-        guard rows >= 0, rows <= workspace.capacity, x.count >= rows * featureCount, y.count >= rows else {
-            throw .dimensionMismatch("accumulate: \(rows) gathered rows do not fit the workspace capacity \(workspace.capacity) or the buffers")
-        }
-        return try accumulateBlock(
-            x: x, y: y, rows: rows, parameters: parameters, into: &gradientSum,
-            scores: &workspace.scores, scoreGradient: &workspace.scoreGradient)
-    }
-
     /// The shared kernel: scores Z = X·W + 1·bᵀ, loss and ∂L/∂Z, then ∇W += Xᵀ·∂L/∂Z (straight
     /// into `gradientSum`, no temporary) and ∇b += 1ᵀ·∂L/∂Z, for a row-major block `x` of `rows`
     /// rows (leading dimension d). `scores`/`scoreGradient` must hold at least rows·K values.
