@@ -87,3 +87,55 @@ import Testing
         #expect(untouched == [0.25, -0.25])
     }
 }
+
+/// The vectorised norm loop must give the bits of four scalar accumulators (the form it
+/// replaced), at every length and across the special cases.
+struct NormBitIdentityTests {
+    static func scalarNorm(_ x: [Double]) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var maxAbs = 0.0
+        var i = 0
+        while i + 4 <= x.count {
+            let a = x[i], b = x[i + 1], c = x[i + 2], d = x[i + 3]
+            s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d
+            maxAbs = max(maxAbs, a.magnitude, b.magnitude, c.magnitude, d.magnitude)
+            i += 4
+        }
+        while i < x.count {
+            s0 += x[i] * x[i]
+            maxAbs = max(maxAbs, x[i].magnitude)
+            i += 1
+        }
+        let sum = (s0 + s1) + (s2 + s3)
+        if sum.isNaN { return .nan }
+        if maxAbs == 0 { return 0 }
+        if maxAbs.isInfinite { return .infinity }
+        if sum.isFinite && maxAbs >= 0x1p-500 { return sum.squareRoot() }
+        var scaled = 0.0
+        for v in x { scaled += (v / maxAbs) * (v / maxAbs) }
+        return maxAbs * scaled.squareRoot()
+    }
+
+    @Test func vectorisedNormIsBitIdenticalToFourScalarSums() {
+        var rng = SeededGenerator(seed: 9)
+        for n in 0..<40 {
+            for scale in [1.0, 1e-160, 1e-320, 1e160, 1e300] {
+                var x = (0..<n).map { _ in rng.nextGaussian() * scale }
+                #expect(GradientClipping.l2Norm(x).bitPattern == Self.scalarNorm(x).bitPattern, "n = \(n), scale \(scale)")
+                if n > 0 {
+                    for special in [Double.nan, .infinity, -.infinity, -0.0, .greatestFiniteMagnitude, -.leastNonzeroMagnitude] {
+                        let k = Int(rng.next() % UInt64(n))
+                        let saved = x[k]
+                        x[k] = special
+                        let expected = Self.scalarNorm(x), actual = GradientClipping.l2Norm(x)
+                        #expect(actual.bitPattern == expected.bitPattern || (actual.isNaN && expected.isNaN), "n = \(n), \(special) at \(k)")
+                        x[k] = saved
+                    }
+                }
+            }
+        }
+        let big = (0..<1010).map { _ in rng.nextGaussian() }
+        #expect(GradientClipping.l2Norm(big).bitPattern == Self.scalarNorm(big).bitPattern)
+        #expect(GradientClipping.l2Norm(big[3..<1001]).bitPattern == Self.scalarNorm(Array(big[3..<1001])).bitPattern)
+    }
+}

@@ -97,24 +97,38 @@ public enum GradientClipping {
     /// |xᵢ| is at least 2⁻⁵⁰⁰, so any square that underflows is below 2⁻⁷⁴ of the total).
     /// Otherwise a second pass sums (xᵢ / max|x|)², which lies in [1, n], and scales back.
     private static func scaledNorm(_ x: UnsafeBufferPointer<Double>) -> (scale: Double, root: Double, norm: Double) {
-        // Four accumulators break the serial dependency on one sum, for speed.
-        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-        var maxAbs = 0.0
+        // Four accumulators s0…s3 (entries i ≡ 0…3 mod 4) break the serial dependency on one
+        // sum; they are kept as two 2-lane vectors (s0, s1) and (s2, s3), and the largest
+        // magnitude as the lane-wise largest and smallest entries, so the loop is vector
+        // instructions without branches. Same sums, same bits as four scalar accumulators.
+        // Why: a softmax step measures six norms of ~1,000 entries (the clipping, logging and
+        // update norms); the scalar loop with `max` took ~2 ns per entry, ~45 ms per epoch of
+        // 3,907 steps.
+        var low = SIMD2<Double>(), high = SIMD2<Double>()
+        var largest = SIMD2<Double>(), smallest = SIMD2<Double>()
         let n = x.count
         var i = 0
-        while i + 4 <= n {
-            let a = x[i], b = x[i + 1], c = x[i + 2], d = x[i + 3]
-            s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d
-            maxAbs = max(maxAbs, a.magnitude, b.magnitude, c.magnitude, d.magnitude)
-            i += 4
+        if let p = x.baseAddress {
+            let raw = UnsafeRawPointer(p)
+            while i + 4 <= n {
+                let ab = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD2<Double>.self)
+                let cd = raw.loadUnaligned(fromByteOffset: (i + 2) * 8, as: SIMD2<Double>.self)
+                low += ab * ab
+                high += cd * cd
+                largest = pointwiseMax(largest, pointwiseMax(ab, cd))
+                smallest = pointwiseMin(smallest, pointwiseMin(ab, cd))
+                i += 4
+            }
         }
+        var s0 = low[0]
+        var maxAbs = max(largest.max(), -smallest.min())
         while i < n {
             let a = x[i]
             s0 += a * a
             maxAbs = max(maxAbs, a.magnitude)
             i += 1
         }
-        let sumOfSquares = (s0 + s1) + (s2 + s3)
+        let sumOfSquares = (s0 + low[1]) + (high[0] + high[1])
         // The squares are never negative, so the sum is NaN only if some entry is NaN
         // (`max` above may have skipped a NaN, the sum cannot).
         if sumOfSquares.isNaN { return (.nan, .nan, .nan) }
