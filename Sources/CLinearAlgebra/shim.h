@@ -9,3 +9,12 @@ static inline void trainer_prefetch_range(const void *p, long bytes) {
     const char *end = (const char *)p + bytes;
     for (const char *c = first; c < end; c += 64) __builtin_prefetch(c, 0, 2);
 }
+
+/* Spin-wait hint for BatchSplitter's hand-off (see LinearAlgebra/Prefetch.swift): x86 `pause`
+   lets a sibling hardware thread (a vCPU may be one) run while this one waits, and stops the
+   wait loop from flooding the memory pipeline. Swift has no such intrinsic. */
+static inline void trainer_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}

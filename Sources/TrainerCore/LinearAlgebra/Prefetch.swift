@@ -17,3 +17,11 @@ enum Prefetch {
         trainer_prefetch_range(pointer, bytes)
     }
 }
+
+/// The CPU's spin-wait hint (`pause` on x86), for loops that wait on another thread.
+enum SpinWait {
+    @inline(__always)
+    static func pause() {
+        trainer_spin_pause()
+    }
+}

@@ -164,10 +164,10 @@ final class HalfBatchJob: @unchecked Sendable {
     private let exited = DispatchSemaphore(value: 0)
     /// Checks (the last ones yielding the core, ~1 ms in all when idle) before an idle helper
     /// blocks on `wake`.
-    static let spinsBeforeSleep = 42_000
+    static let spinsBeforeSleep = 6_000
     /// Spins (a few µs, longer than a half-batch normally takes) before a waiting thread starts
     /// yielding its core on each further check.
-    static let spinsBeforeYield = 40_000
+    static let spinsBeforeYield = 4_000
 
     init(objective: LinearModelObjective, capacity: Int) {
         self.objective = objective
@@ -216,6 +216,7 @@ final class HalfBatchJob: @unchecked Sendable {
         var spins = 0
         while done.load(ordering: .acquiring) != target {
             spins += 1
+            SpinWait.pause()
             // On a machine busy with other work the helper may have lost its core: give ours up
             // rather than spin through our whole time slice while it waits for one.
             if spins >= Self.spinsBeforeYield { sched_yield() }
@@ -242,6 +243,7 @@ final class HalfBatchJob: @unchecked Sendable {
             while current == seen {
                 if stop.load(ordering: .relaxed) { break }
                 spins += 1
+                SpinWait.pause()
                 if spins >= Self.spinsBeforeYield { sched_yield() }
                 if spins >= Self.spinsBeforeSleep || !expectingWork.load(ordering: .relaxed) {
                     sleeping.store(true, ordering: .sequentiallyConsistent)
