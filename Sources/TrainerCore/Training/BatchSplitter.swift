@@ -99,7 +99,7 @@ final class BatchSplitter {
                     prefetching: upcoming[..<upcomingMid])
             }
             if helper != nil {
-                half.waitUntilDone(sleepAfterwards: upcoming.isEmpty)
+                half.finishSecondHalf(sleepAfterwards: upcoming.isEmpty)
             } else {
                 half.compute()
             }
@@ -153,7 +153,10 @@ final class HalfBatchJob: @unchecked Sendable {
     private var workspace: BatchWorkspace
     private(set) var result: Result<Double, LinearAlgebraError> = .success(0)
 
+    /// The last job published, the last one claimed (by whichever thread computes it), the
+    /// last one the helper finished.
     private let generation = Atomic<UInt64>(0)
+    private let claimed = Atomic<UInt64>(0)
     private let done = Atomic<UInt64>(0)
     private let stop = Atomic<Bool>(false)
     /// False after the last batch of an epoch: the helper then blocks at once instead of
@@ -162,11 +165,12 @@ final class HalfBatchJob: @unchecked Sendable {
     private let sleeping = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
-    /// Checks (the last ones yielding the core, ~1 ms in all when idle) before an idle helper
-    /// blocks on `wake`.
-    static let spinsBeforeSleep = 6_000
-    /// Spins (a few µs, longer than a half-batch normally takes) before a waiting thread starts
-    /// yielding its core on each further check.
+    /// Checks (with the CPU's pause hint, ~40 µs in all) an idle helper makes before it blocks
+    /// on `wake`: longer than the loop thread's work between two batches, so it normally never
+    /// blocks inside an epoch.
+    static let spinsBeforeSleep = 2_000
+    /// Checks before the loop thread, waiting for a half the helper is computing, starts giving
+    /// up its core on each further check (the helper may have lost its own core to other load).
     static let spinsBeforeYield = 4_000
 
     init(objective: LinearModelObjective, capacity: Int) {
@@ -208,17 +212,26 @@ final class HalfBatchJob: @unchecked Sendable {
         if sleeping.exchange(false, ordering: .sequentiallyConsistent) { wake.signal() }
     }
 
-    /// Waits for the published job (loop thread). `sleepAfterwards`: the epoch ends here, so
-    /// the helper should block rather than spin until the next job.
-    func waitUntilDone(sleepAfterwards: Bool) {
+    /// Makes sure the published job is computed (loop thread, after its own half): claims it
+    /// and computes it here if the helper has not started it — a helper that lost its core to
+    /// other load, or is still waking up, then costs nothing but a missed overlap — or else waits
+    /// for the helper to finish it. Either way the same buffers get the same arithmetic, so the
+    /// bits do not depend on who computed it. `sleepAfterwards`: the epoch ends here, so the
+    /// helper should block rather than spin until the next job.
+    func finishSecondHalf(sleepAfterwards: Bool) {
         if sleepAfterwards { expectingWork.store(false, ordering: .relaxed) }
         let target = generation.load(ordering: .relaxed)
+        if claimed.compareExchange(
+            expected: target &- 1, desired: target, successOrdering: .acquiringAndReleasing,
+            failureOrdering: .acquiring
+        ).exchanged {
+            compute()
+            return
+        }
         var spins = 0
         while done.load(ordering: .acquiring) != target {
             spins += 1
             SpinWait.pause()
-            // On a machine busy with other work the helper may have lost its core: give ours up
-            // rather than spin through our whole time slice while it waits for one.
             if spins >= Self.spinsBeforeYield { sched_yield() }
         }
     }
@@ -229,7 +242,8 @@ final class HalfBatchJob: @unchecked Sendable {
         exited.wait()
     }
 
-    /// The helper thread: waits for a new generation (spinning, then blocking), computes it.
+    /// The helper thread: waits for a new generation (spinning, then blocking), claims it
+    /// unless the loop thread already did, computes it.
     ///
     /// Blocking without a lost wake-up: the helper stores `sleeping = true` and then re-reads
     /// `generation`; the loop thread bumps `generation` and then exchanges `sleeping` — all
@@ -244,7 +258,6 @@ final class HalfBatchJob: @unchecked Sendable {
                 if stop.load(ordering: .relaxed) { break }
                 spins += 1
                 SpinWait.pause()
-                if spins >= Self.spinsBeforeYield { sched_yield() }
                 if spins >= Self.spinsBeforeSleep || !expectingWork.load(ordering: .relaxed) {
                     sleeping.store(true, ordering: .sequentiallyConsistent)
                     current = generation.load(ordering: .sequentiallyConsistent)
@@ -256,8 +269,15 @@ final class HalfBatchJob: @unchecked Sendable {
             }
             if stop.load(ordering: .sequentiallyConsistent) { break }
             seen = current
-            compute()
-            done.store(seen, ordering: .releasing)
+            // The loop thread only publishes a job after the previous one is complete, so a job
+            // not yet claimed by it is claimed here exactly when `claimed` is one behind.
+            if claimed.compareExchange(
+                expected: seen &- 1, desired: seen, successOrdering: .acquiringAndReleasing,
+                failureOrdering: .relaxed
+            ).exchanged {
+                compute()
+                done.store(seen, ordering: .releasing)
+            }
         }
         exited.signal()
     }
