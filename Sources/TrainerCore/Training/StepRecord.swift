@@ -31,6 +31,11 @@ public struct StepRecord: Equatable, Sendable {
     public static let csvHeader =
         "step,epoch,lr,loss,examples,grad_norm,clipped_grad_norm,clip_coef,grad_norm_weights,grad_norm_bias,update_norm,weight_norm,update_ratio,skipped"
 
+    /// A row of zeros, to fill preallocated storage with.
+    static let zero = StepRecord(
+        step: 0, epoch: 0, lr: 0, loss: 0, examples: 0, gradNorm: 0, clippedGradNorm: 0, clipCoefficient: 0,
+        gradNormWeights: 0, gradNormBias: 0, updateNorm: 0, weightNorm: 0, skipped: false)
+
     /// ‖Δθ‖ / ‖θ‖ (0 when θ = 0).
     public var updateRatio: Double { weightNorm > 0 ? updateNorm / weightNorm : 0 }
 
