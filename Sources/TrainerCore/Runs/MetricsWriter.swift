@@ -26,12 +26,12 @@ import Synchronization
 ///   to the epoch. Every turn of a spin calls `sched_yield`, so a spinning side that shares a
 ///   core with the other one lets it run: with both threads pinned to one core, exercise 5's
 ///   loop took 2.1–3.7 ms with a plain spin and 1.5–1.7 ms with the yield.
-/// - Blocking without a lost wake-up (as in `PipelineShared.helperLoop`): a side that is about
-///   to block stores its `…Sleeping` flag and re-checks the counts; the other side stores the
-///   counts (the last store sequentially consistent) and then reads and exchanges the flag,
-///   sequentially consistent too, so either the sleeper sees the new counts or the other side
-///   sees the flag and signals. A surplus signal only makes a
-///   later wait return early, and every wait re-checks.
+/// - Blocking without a lost wake-up (the same scheme as the batch helper threads of
+///   `Trainer`): a side that is about to block stores its `…Sleeping` flag and re-checks the
+///   counts; the other side stores the counts (the last store sequentially consistent) and then
+///   reads and exchanges the flag, sequentially consistent too, so either the sleeper sees the
+///   new counts or the other side sees the flag and signals. A surplus signal only makes a later
+///   wait return early, and every wait re-checks.
 ///
 /// `StepRecord` and `EpochRecord` hold only `Int`, `Double` and `Bool`, so ring slots are plain
 /// memory: overwritten in place and never deinitialized.
