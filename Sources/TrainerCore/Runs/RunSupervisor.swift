@@ -28,6 +28,11 @@ final class RunSupervisor: TrainingSupervisor {
         var checkpoint = checkpoint
         // The log is flushed first, so the rows the checkpoint counts are on disk before it is.
         let position = log.flushForCheckpoint()
+        if let failure = log.writeFailure {
+            // The checkpoint would count rows that are not in the files.
+            self.failure = failure
+            return
+        }
         checkpoint.metricsRows = position.metricsRows
         checkpoint.lastLoggedStep = position.lastLoggedStep
         checkpoint.epochRows = position.epochRows

@@ -14,6 +14,9 @@ public struct EpochRecord: Equatable, Sendable {
     /// The same on the validation split; NaN without one.
     public var valMetric: Double
 
+    /// A row of zeros, to fill preallocated storage with.
+    static let zero = EpochRecord(epoch: 0, step: 0, trainLoss: 0, valLoss: 0, trainMetric: 0, valMetric: 0)
+
     /// The header of `epochs.csv` for a model kind.
     public static func csvHeader(for kind: ModelKind) -> String {
         kind.isClassifier

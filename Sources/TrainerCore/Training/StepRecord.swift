@@ -31,6 +31,11 @@ public struct StepRecord: Equatable, Sendable {
     public static let csvHeader =
         "step,epoch,lr,loss,examples,grad_norm,clipped_grad_norm,clip_coef,grad_norm_weights,grad_norm_bias,update_norm,weight_norm,update_ratio,skipped"
 
+    /// A row of zeros, to fill preallocated storage with.
+    static let zero = StepRecord(
+        step: 0, epoch: 0, lr: 0, loss: 0, examples: 0, gradNorm: 0, clippedGradNorm: 0, clipCoefficient: 0,
+        gradNormWeights: 0, gradNormBias: 0, updateNorm: 0, weightNorm: 0, skipped: false)
+
     /// ‖Δθ‖ / ‖θ‖ (0 when θ = 0).
     public var updateRatio: Double { weightNorm > 0 ? updateNorm / weightNorm : 0 }
 
@@ -94,6 +99,14 @@ public struct CSVRowWriter: TextOutputStream {
     public mutating func write(_ string: String) {
         var string = string
         string.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// `TextOutputStream`'s customization point for ASCII text, which `Double.write(to:)` uses
+    /// for its digits: copied straight in. Without it the default implementation builds a
+    /// `String` first, which allocates beyond 15 characters, as most full-precision doubles are
+    /// (measured: 81 → 47 ns per double, the same bytes).
+    public mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: buffer)
     }
 
     /// Appends a comma.
