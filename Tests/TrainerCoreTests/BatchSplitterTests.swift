@@ -52,10 +52,8 @@ struct BatchSplitterTests {
                 if rows.count >= 2 {
                     let mid = rows.startIndex + (rows.count + 1) / 2
                     var second = [Double](repeating: 0, count: f.parameterCount)
-                    let first = try BatchSplitter.accumulateHalf(
-                        f, rows: rows[..<mid], parameters: theta, into: &byHand, workspace: &workspaceC, prefetching: [])
-                    let last = try BatchSplitter.accumulateHalf(
-                        f, rows: rows[mid...], parameters: theta, into: &second, workspace: &halfWorkspace, prefetching: [])
+                    let first = try f.accumulate(rows: rows[..<mid], parameters: theta, into: &byHand, workspace: &workspaceC)
+                    let last = try f.accumulate(rows: rows[mid...], parameters: theta, into: &second, workspace: &halfWorkspace)
                     for i in byHand.indices { byHand[i] += second[i] }
                     expected = first + last
                 } else {

@@ -36,17 +36,13 @@ public struct LogisticLoss: ScoreLoss {
         return e / (1 + e)
     }
 
-    @inlinable
-    static func term(_ z: Double, _ y: Double) -> Double {
-        // Targets are exactly 0 or 1 (the loader enforces it); the general form keeps the
-        // function smooth in y for the gradient checks.
-        y * softplus(-z) + (1 - y) * softplus(z)
-    }
-
-    /// `term(z, y)` and `sigmoid(z)` from one exponential and one logarithm, bit for bit: both
-    /// softplus(z) and softplus(−z) use log1p(e^−|z|), and σ(z) uses e^−|z| on either branch.
-    /// Evaluating them separately took 3 `exp` and 2 `log1p` per example, the bulk of a
-    /// logistic epoch's arithmetic (tests check the shared form against the separate one).
+    /// ℓ(z, y) = y·softplus(−z) + (1 − y)·softplus(z) and σ(z) from one exponential and one
+    /// logarithm, bit for bit what the two formulas give separately: both softplus(z) and
+    /// softplus(−z) use log1p(e^−|z|), and σ(z) uses e^−|z| on either branch. Evaluating them
+    /// separately took 3 `exp` and 2 `log1p` per example, the bulk of a logistic epoch's
+    /// arithmetic (tests check the shared form against the separate one). Targets are exactly
+    /// 0 or 1 (the loader enforces it); the general form keeps ℓ smooth in y for the gradient
+    /// checks.
     @inlinable
     static func termAndSigmoid(_ z: Double, _ y: Double) -> (term: Double, sigmoid: Double) {
         let e = exp(-abs(z))
@@ -72,11 +68,8 @@ public struct LogisticLoss: ScoreLoss {
 
     public func loss(scores: UnsafeBufferPointer<Double>, targets: UnsafeBufferPointer<Double>, rows: Int) -> Double {
         var total = 0.0
-        for i in 0..<rows {
-            let z = scores[i], y = targets[i]
-            let l = log1p(exp(-abs(z)))
-            total += y * (max(-z, 0) + l) + (1 - y) * (max(z, 0) + l)
-        }
+        // σ is not needed here; the optimizer drops its division.
+        for i in 0..<rows { total += Self.termAndSigmoid(scores[i], targets[i]).term }
         return total
     }
 }

@@ -19,8 +19,9 @@ import Synchronization
 /// Determinism: whether a batch is split depends only on the shapes (`splits`), never on the
 /// number of cores, the load or timing. Without a second core the loop thread computes the second
 /// half itself, in the same buffers and the same order, so the bits are the same on every run and
-/// every machine with the same BLAS kernels. A split batch's bits differ from an unsplit one's
-/// only by the order of one floating-point addition per parameter (the two partial sums).
+/// every machine with the same BLAS kernels; the same holds for halves the loop thread takes over
+/// from a helper that has not started them. A split batch agrees with an unsplit one to rounding
+/// only: its sums run over two halves of rows, then one addition per parameter joins them.
 ///
 /// Not thread-safe itself: one `Trainer.run` owns it and calls it from one thread.
 final class BatchSplitter {
@@ -35,8 +36,9 @@ final class BatchSplitter {
     /// Matrices smaller than this (bytes of features) mostly sit in the caches: one core reads
     /// them fast enough that the hand-off would only add cost.
     static let minimumMatrixBytes = 64 << 20
-    /// Batches of fewer values (rows × d × K) than this are split no more: each hand-off costs
-    /// ~0.5–1 µs.
+    /// Batches of fewer values (rows × d × K) than this are not split: each hand-off costs
+    /// ~0.5–1 µs. The threshold is the one measured for round 4's gather pipeline (16-row
+    /// batches gained, see BENCHMARKS.md); it was not measured again for the split.
     static let minimumBatchWork = 1536
 
     /// Whether an objective of this shape splits micro-batches of `batchCapacity` rows — shapes
@@ -101,8 +103,8 @@ final class BatchSplitter {
         let first: Result<Double, LinearAlgebraError> = BLAS.withSingleThread {
             if helper != nil { half.publish() }
             let result = Result { () throws(LinearAlgebraError) -> Double in
-                try Self.accumulateHalf(
-                    objective, rows: rows[..<mid], parameters: parameters, into: &gradientSum, workspace: &workspace,
+                try objective.accumulate(
+                    rows: rows[..<mid], parameters: parameters, into: &gradientSum, workspace: &workspace,
                     prefetching: upcoming[..<upcomingMid])
             }
             if helper != nil {
@@ -118,15 +120,6 @@ final class BatchSplitter {
             for i in gradientSum.indices { gradientSum[i] += second[i] }
         }
         return firstLoss + secondLoss
-    }
-
-    /// One half's arithmetic: the objective's own gather and products on that half's rows.
-    static func accumulateHalf(
-        _ objective: LinearModelObjective, rows: ArraySlice<Int>, parameters: [Double], into gradient: inout [Double],
-        workspace: inout BatchWorkspace, prefetching upcoming: ArraySlice<Int>
-    ) throws(LinearAlgebraError) -> Double {
-        try objective.accumulate(
-            rows: rows, parameters: parameters, into: &gradient, workspace: &workspace, prefetching: upcoming)
     }
 
     /// Stops the helper thread and waits for it to exit. Idempotent; later calls compute both
@@ -207,8 +200,8 @@ final class HalfBatchJob: @unchecked Sendable {
     func compute() {
         for i in gradient.indices { gradient[i] = 0 }
         result = Result { () throws(LinearAlgebraError) -> Double in
-            try BatchSplitter.accumulateHalf(
-                objective, rows: rows[0..<rowCount], parameters: parameters, into: &gradient, workspace: &workspace,
+            try objective.accumulate(
+                rows: rows[0..<rowCount], parameters: parameters, into: &gradient, workspace: &workspace,
                 prefetching: upcoming[0..<upcomingCount])
         }
     }
