@@ -26,12 +26,9 @@ import Synchronization
 ///   to the epoch. Every turn of a spin calls `sched_yield`, so a spinning side that shares a
 ///   core with the other one lets it run: with both threads pinned to one core, exercise 5's
 ///   loop took 2.1–3.7 ms with a plain spin and 1.5–1.7 ms with the yield.
-/// - Blocking without a lost wake-up (the same scheme as the batch helper threads of
-///   `Trainer`): a side that is about to block stores its `…Sleeping` flag and re-checks the
-///   counts; the other side stores the counts (the last store sequentially consistent) and then
-///   reads and exchanges the flag, sequentially consistent too, so either the sleeper sees the
-///   new counts or the other side sees the flag and signals. A surplus signal only makes a later
-///   wait return early, and every wait re-checks.
+/// - Blocking without a lost wake-up: `WakeSignal`, one per side; the counts it re-checks are
+///   stored sequentially consistent (the last store of each hand-off) before the other side is
+///   woken.
 ///
 /// `StepRecord` and `EpochRecord` hold only `Int`, `Double` and `Bool`, so ring slots are plain
 /// memory: overwritten in place and never deinitialized.
@@ -63,14 +60,12 @@ final class MetricsWriter: @unchecked Sendable {
     private let stepsPublished = Atomic<Int>(0)
     private let epochsPublished = Atomic<Int>(0)
     private let stop = Atomic<Bool>(false)
-    private let writerSleeping = Atomic<Bool>(false)
-    private let wakeWriter = DispatchSemaphore(value: 0)
+    private let wakeWriter = WakeSignal()
 
     // Writer → producer.
     private let stepsWritten = Atomic<Int>(0)
     private let epochsWritten = Atomic<Int>(0)
-    private let producerSleeping = Atomic<Bool>(false)
-    private let wakeProducer = DispatchSemaphore(value: 0)
+    private let wakeProducer = WakeSignal()
     /// The first failed `write`; set by the writer before it stores the written counts.
     private var writerFailure: RunFolderError?
 
@@ -150,10 +145,7 @@ final class MetricsWriter: @unchecked Sendable {
     /// Wakes the writer if it is blocked, so it is spinning (and reacts at once) when the first
     /// rows of a run arrive.
     func wakeIfSleeping() {
-        if writerSleeping.load(ordering: .sequentiallyConsistent),
-           writerSleeping.exchange(false, ordering: .sequentiallyConsistent) {
-            wakeWriter.signal()
-        }
+        wakeWriter.wake()
     }
 
     /// Publishes and waits until every enqueued row is in the files (checkpoints rely on it).
@@ -187,9 +179,7 @@ final class MetricsWriter: @unchecked Sendable {
                 sched_yield()
                 continue
             }
-            producerSleeping.store(true, ordering: .sequentiallyConsistent)
-            if !done() { wakeProducer.wait() }
-            producerSleeping.store(false, ordering: .relaxed)
+            wakeProducer.wait(unless: done)
         }
     }
 
@@ -228,10 +218,7 @@ final class MetricsWriter: @unchecked Sendable {
             epochsDone = epochTarget
             stepsWritten.store(stepsDone, ordering: .sequentiallyConsistent)
             epochsWritten.store(epochsDone, ordering: .sequentiallyConsistent)
-            if producerSleeping.load(ordering: .sequentiallyConsistent),
-               producerSleeping.exchange(false, ordering: .sequentiallyConsistent) {
-                wakeProducer.signal()
-            }
+            wakeProducer.wake()
         }
         try? metrics.close()
         try? epochs.close()
@@ -274,8 +261,6 @@ final class MetricsWriter: @unchecked Sendable {
             if hasWork() { return }
             sched_yield()
         }
-        writerSleeping.store(true, ordering: .sequentiallyConsistent)
-        if !hasWork() { wakeWriter.wait() }
-        writerSleeping.store(false, ordering: .relaxed)
+        wakeWriter.wait(unless: hasWork)
     }
 }

@@ -162,8 +162,7 @@ final class HalfBatchJob: @unchecked Sendable {
     /// False after the last batch of an epoch: the helper then blocks at once instead of
     /// spinning, so the evaluation passes between epochs have both cores.
     private let expectingWork = Atomic<Bool>(true)
-    private let sleeping = Atomic<Bool>(false)
-    private let wake = DispatchSemaphore(value: 0)
+    private let wake = WakeSignal()
     private let exited = DispatchSemaphore(value: 0)
     /// Checks (with the CPU's pause hint, ~0.6 ms in all) an idle helper makes before it blocks
     /// on `wake`: far longer than the loop thread's work between two batches, so it does not
@@ -209,9 +208,9 @@ final class HalfBatchJob: @unchecked Sendable {
     /// Hands the loaded job to the helper (loop thread).
     func publish() {
         expectingWork.store(true, ordering: .relaxed)
-        // Sequentially consistent: pairs with the helper's `sleeping` store and re-check.
+        // Sequentially consistent: the helper's `wake.wait` re-checks it (see `WakeSignal`).
         generation.add(1, ordering: .sequentiallyConsistent)
-        if sleeping.exchange(false, ordering: .sequentiallyConsistent) { wake.signal() }
+        wake.wake()
     }
 
     /// Makes sure the published job is computed (loop thread, after its own half): claims it
@@ -240,17 +239,15 @@ final class HalfBatchJob: @unchecked Sendable {
 
     func stopHelper() {
         stop.store(true, ordering: .sequentiallyConsistent)
-        wake.signal()
+        wake.wake()
         exited.wait()
     }
 
     /// The helper thread: waits for a new generation (spinning, then blocking), claims it
     /// unless the loop thread already did, computes it.
     ///
-    /// Blocking without a lost wake-up: the helper stores `sleeping = true` and then re-reads
-    /// `generation`; the loop thread bumps `generation` and then exchanges `sleeping` — all
-    /// sequentially consistent, so either the helper sees the new job or the loop thread sees
-    /// `sleeping` and signals. A surplus signal only makes a later wait return early.
+    /// Blocking without a lost wake-up: `WakeSignal`, whose condition here is a new generation
+    /// or `stop`.
     func helperLoop() {
         var seen: UInt64 = 0
         while true {
@@ -261,10 +258,10 @@ final class HalfBatchJob: @unchecked Sendable {
                 spins += 1
                 SpinWait.pause()
                 if spins >= Self.spinsBeforeSleep || !expectingWork.load(ordering: .relaxed) {
-                    sleeping.store(true, ordering: .sequentiallyConsistent)
-                    current = generation.load(ordering: .sequentiallyConsistent)
-                    if current == seen && !stop.load(ordering: .sequentiallyConsistent) { wake.wait() }
-                    sleeping.store(false, ordering: .relaxed)
+                    wake.wait {
+                        generation.load(ordering: .sequentiallyConsistent) != seen
+                            || stop.load(ordering: .sequentiallyConsistent)
+                    }
                     spins = 0
                 }
                 current = generation.load(ordering: .acquiring)
