@@ -213,6 +213,8 @@ public struct DatasetCache: Sendable {
         let targetsOffset = cursor.offset
         var failed = false
         let targets = [Double](unsafeUninitializedCapacity: rows) { buffer, count in
+            // Huge pages here too: a shuffled epoch reads one target per row at random.
+            if let base = buffer.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * rows) }
             failed = buffer.baseAddress.map { !readFully(fd, UnsafeMutableRawPointer($0), 8 * rows, offset: targetsOffset) } ?? true
             count = rows
         }

@@ -185,19 +185,36 @@ final class HalfBatchJob: @unchecked Sendable {
     }
 
     /// Copies the inputs of the next job (loop thread, helper idle).
+    ///
+    /// Through buffer pointers, one access per array: indexing a class's array property element
+    /// by element checks exclusivity and uniqueness on every element, which made this copy of
+    /// ~360 values cost ~1.2 µs per batch (~5 ms of a 1e6 × 100 epoch, perf).
     func load(rows half: ArraySlice<Int>, upcoming next: ArraySlice<Int>, parameters theta: [Double]) {
-        rowCount = half.count
-        var i = 0
-        for r in half { rows[i] = r; i += 1 }
+        rowCount = min(half.count, capacity)
         upcomingCount = min(next.count, upcoming.count)
-        i = 0
-        for r in next.prefix(upcomingCount) { upcoming[i] = r; i += 1 }
-        for j in theta.indices { parameters[j] = theta[j] }
+        let (count, nextCount) = (rowCount, upcomingCount)
+        rows.withUnsafeMutableBufferPointer { target in
+            half.withUnsafeBufferPointer { source in
+                for i in 0..<count { target[i] = source[i] }
+            }
+        }
+        upcoming.withUnsafeMutableBufferPointer { target in
+            next.withUnsafeBufferPointer { source in
+                for i in 0..<nextCount { target[i] = source[i] }
+            }
+        }
+        parameters.withUnsafeMutableBufferPointer { target in
+            theta.withUnsafeBufferPointer { source in
+                for j in 0..<min(source.count, target.count) { target[j] = source[j] }
+            }
+        }
     }
 
     /// The second half's arithmetic (on the helper, or on the loop thread without one).
     func compute() {
-        for i in gradient.indices { gradient[i] = 0 }
+        gradient.withUnsafeMutableBufferPointer { g in
+            for i in 0..<g.count { g[i] = 0 }
+        }
         result = Result { () throws(LinearAlgebraError) -> Double in
             try objective.accumulate(
                 rows: rows[0..<rowCount], parameters: parameters, into: &gradient, workspace: &workspace,
