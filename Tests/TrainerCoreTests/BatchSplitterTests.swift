@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TrainerCore
 
-/// Split micro-batches (`BatchSplitter`): two fixed halves whose gradients are added in order.
+/// Split micro-batches (`BatchSplitter`): two fixed parts whose gradients are added in order.
 /// The bits must not depend on whether the helper thread ran, must equal the halves computed
 /// by hand, and must agree with the unsplit batch to rounding.
 struct BatchSplitterTests {
@@ -35,7 +35,7 @@ struct BatchSplitterTests {
             defer { threaded.finish(); inline.finish() }
             #expect(threaded.isActive && inline.isActive)
             var workspaceA = f.makeWorkspace(batchCapacity: batch), workspaceB = workspaceA, workspaceC = workspaceA
-            var halfWorkspace = f.makeWorkspace(batchCapacity: batch / 2)
+            var halfWorkspace = f.makeWorkspace(batchCapacity: batch)
             var viaThread = [Double](repeating: 0, count: f.parameterCount), viaInline = viaThread, byHand = viaThread
             var unsplit = viaThread
             var position = 0
@@ -47,10 +47,10 @@ struct BatchSplitterTests {
                 let b = try inline.accumulate(rows: rows, parameters: theta, into: &viaInline, workspace: &workspaceB, upcoming: upcoming)
                 #expect(a.bitPattern == b.bitPattern)
                 #expect(viaThread.map(\.bitPattern) == viaInline.map(\.bitPattern))
-                // By hand: the first ⌈n/2⌉ rows straight into the sum, the rest into zeros, added.
+                // By hand: the loop thread's rows straight into the sum, the rest into zeros, added.
                 var expected: Double
                 if rows.count >= 2 {
-                    let mid = rows.startIndex + (rows.count + 1) / 2
+                    let mid = rows.startIndex + BatchSplitter.loopThreadRows(of: rows.count)
                     var second = [Double](repeating: 0, count: f.parameterCount)
                     let first = try f.accumulate(rows: rows[..<mid], parameters: theta, into: &byHand, workspace: &workspaceC)
                     let last = try f.accumulate(rows: rows[mid...], parameters: theta, into: &second, workspace: &halfWorkspace)
@@ -67,6 +67,19 @@ struct BatchSplitterTests {
             }
             #expect(Self.relativeDifference(viaThread, unsplit) < 1e-12)
             #expect(viaThread.contains { $0 != 0 })
+        }
+    }
+
+    /// The helper's share: 9/16 of the rows, at least one row each, every row in one part.
+    @Test func splitPointIsAFixedShare() {
+        #expect(BatchSplitter.loopThreadRows(of: 256) == 112)
+        #expect(BatchSplitter.loopThreadRows(of: 64) == 28)
+        #expect(BatchSplitter.loopThreadRows(of: 2) == 1)
+        #expect(BatchSplitter.loopThreadRows(of: 3) == 1)
+        #expect(BatchSplitter.loopThreadRows(of: 1) == 1)
+        for n in 2...300 {
+            let first = BatchSplitter.loopThreadRows(of: n)
+            #expect(first >= 1 && first < n, "n = \(n)")
         }
     }
 

@@ -128,8 +128,28 @@ public struct LinearModelObjective: Sendable {
         guard rows.count <= workspace.capacity else {
             throw .dimensionMismatch("accumulate: \(rows.count) rows exceed the workspace capacity \(workspace.capacity)")
         }
-        let m = exampleCount, d = featureCount
         let count = rows.count
+        if try checkedRowsAreConsecutive(rows), let first = rows.first {
+            // In place: the block features[first ..< first + count] is the batch.
+            return try accumulateConsecutive(
+                first: first, count: count, parameters: parameters, into: &gradientSum,
+                scores: &workspace.scores, scoreGradient: &workspace.scoreGradient)
+        }
+        workspace.features.withUnsafeMutableBufferPointer { x in
+            workspace.targets.withUnsafeMutableBufferPointer { y in
+                guard let to = x.baseAddress, let toTargets = y.baseAddress else { return }
+                gather(rows: rows, into: to, targets: toTargets, prefetching: upcoming)
+            }
+        }
+        return try accumulateGathered(
+            x: workspace.features, y: workspace.targets, rows: count, parameters: parameters, into: &gradientSum,
+            scores: &workspace.scores, scoreGradient: &workspace.scoreGradient)
+    }
+
+    /// Throws `.dimensionMismatch` for an index outside `0..<exampleCount`; otherwise whether
+    /// the indices are consecutive (`r, r+1, …`).
+    func checkedRowsAreConsecutive(_ rows: ArraySlice<Int>) throws(LinearAlgebraError) -> Bool {
+        let m = exampleCount
         var consecutive = true
         var expected = rows.first ?? 0
         for r in rows {
@@ -137,55 +157,85 @@ public struct LinearModelObjective: Sendable {
             consecutive = consecutive && r == expected
             expected &+= 1
         }
-        if consecutive, let first = rows.first {
-            // In place: the block features[first ..< first + count] is the batch.
-            return try features.values.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) -> Double in
-                try targets.withUnsafeBufferPointer { (yp) throws(LinearAlgebraError) -> Double in
-                    try accumulateBlock(
-                        x: UnsafeBufferPointer(rebasing: xp[(first * d)..<((first + count) * d)]),
-                        y: UnsafeBufferPointer(rebasing: yp[first..<(first + count)]),
-                        rows: count, parameters: parameters, into: &gradientSum,
-                        scores: &workspace.scores, scoreGradient: &workspace.scoreGradient)
-                }
+        return consecutive
+    }
+
+    /// `accumulateBlock` on rows `first ..< first + count` of `features`, read in place.
+    func accumulateConsecutive(
+        first: Int, count: Int, parameters: [Double], into gradientSum: inout [Double],
+        scores: inout [Double], scoreGradient: inout [Double]
+    ) throws(LinearAlgebraError) -> Double {
+        let d = featureCount
+        return try features.values.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) -> Double in
+            try targets.withUnsafeBufferPointer { (yp) throws(LinearAlgebraError) -> Double in
+                try accumulateBlock(
+                    x: UnsafeBufferPointer(rebasing: xp[(first * d)..<((first + count) * d)]),
+                    y: UnsafeBufferPointer(rebasing: yp[first..<(first + count)]),
+                    rows: count, parameters: parameters, into: &gradientSum,
+                    scores: &scores, scoreGradient: &scoreGradient)
             }
         }
+    }
+
+    /// `accumulateBlock` on the first `rows` gathered rows in `x` and targets in `y`.
+    func accumulateGathered(
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows count: Int, parameters: [Double],
+        into gradientSum: inout [Double], scores: inout [Double], scoreGradient: inout [Double]
+    ) throws(LinearAlgebraError) -> Double {
+        try accumulateBlock(
+            x: UnsafeBufferPointer(start: x, count: count * featureCount), y: UnsafeBufferPointer(start: y, count: count),
+            rows: count, parameters: parameters, into: &gradientSum, scores: &scores, scoreGradient: &scoreGradient)
+    }
+
+    /// Asks the CPU to start loading the given rows and their targets (`Prefetch`: hints only;
+    /// indices outside the matrix are ignored).
+    func prefetch(rows: ArraySlice<Int>) {
+        let m = exampleCount, d = featureCount
         features.values.withUnsafeBufferPointer { source in
             targets.withUnsafeBufferPointer { sourceTargets in
-                workspace.features.withUnsafeMutableBufferPointer { x in
-                    workspace.targets.withUnsafeMutableBufferPointer { y in
-                        guard let from = source.baseAddress, let to = x.baseAddress else { return }
-                        var slot = 0
-                        var next = upcoming.startIndex
-                        let rowBytes = d * MemoryLayout<Double>.stride
-                        for r in rows {
-                            if next < upcoming.endIndex {
-                                let u = upcoming[next]
-                                if u >= 0 && u < m, let t = sourceTargets.baseAddress {
-                                    Prefetch.read(from + u * d, bytes: rowBytes)
-                                    // The target is a second random miss per row (8 MB array).
-                                    Prefetch.read(t + u, bytes: MemoryLayout<Double>.stride)
-                                }
-                                next += 1
-                            }
-                            if d >= 16 {
-                                (to + slot * d).update(from: from + r * d, count: d)
-                            } else {
-                                // A `memmove` call costs more than copying a handful of values.
-                                for j in 0..<d { to[slot * d + j] = from[r * d + j] }
-                            }
-                            y[slot] = sourceTargets[r]
-                            slot += 1
-                        }
-                    }
+                guard let from = source.baseAddress, let t = sourceTargets.baseAddress else { return }
+                for u in rows where u >= 0 && u < m {
+                    Prefetch.read(from + u * d, bytes: d * MemoryLayout<Double>.stride)
+                    Prefetch.read(t + u, bytes: MemoryLayout<Double>.stride)
                 }
             }
         }
-        return try workspace.features.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) -> Double in
-            try workspace.targets.withUnsafeBufferPointer { (yp) throws(LinearAlgebraError) -> Double in
-                try accumulateBlock(
-                    x: UnsafeBufferPointer(rebasing: xp[0..<(count * d)]), y: UnsafeBufferPointer(rebasing: yp[0..<count]),
-                    rows: count, parameters: parameters, into: &gradientSum,
-                    scores: &workspace.scores, scoreGradient: &workspace.scoreGradient)
+    }
+
+    /// Copies the given rows of `features` and their targets into `x` (row-major, d per row)
+    /// and `y`, and while row i is copied asks the CPU to start loading row i of `upcoming`
+    /// (`Prefetch`; indices outside the matrix are ignored). The caller has checked `rows`
+    /// (`checkedRowsAreConsecutive`) and sized `x` and `y` for them.
+    func gather(
+        rows: ArraySlice<Int>, into to: UnsafeMutablePointer<Double>, targets y: UnsafeMutablePointer<Double>,
+        prefetching upcoming: ArraySlice<Int>
+    ) {
+        let m = exampleCount, d = featureCount
+        features.values.withUnsafeBufferPointer { source in
+            targets.withUnsafeBufferPointer { sourceTargets in
+                guard let from = source.baseAddress, let t = sourceTargets.baseAddress else { return }
+                var slot = 0
+                var next = upcoming.startIndex
+                let rowBytes = d * MemoryLayout<Double>.stride
+                for r in rows {
+                    if next < upcoming.endIndex {
+                        let u = upcoming[next]
+                        if u >= 0 && u < m {
+                            Prefetch.read(from + u * d, bytes: rowBytes)
+                            // The target is a second random miss per row (8 MB array).
+                            Prefetch.read(t + u, bytes: MemoryLayout<Double>.stride)
+                        }
+                        next += 1
+                    }
+                    if d >= 16 {
+                        (to + slot * d).update(from: from + r * d, count: d)
+                    } else {
+                        // A `memmove` call costs more than copying a handful of values.
+                        for j in 0..<d { to[slot * d + j] = from[r * d + j] }
+                    }
+                    y[slot] = t[r]
+                    slot += 1
+                }
             }
         }
     }

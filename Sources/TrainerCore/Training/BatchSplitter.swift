@@ -1,20 +1,24 @@
 import Foundation
 import Synchronization
 
-/// Computes each large micro-batch as two fixed halves on two cores: the loop thread gathers and
-/// computes the first ⌈B/2⌉ rows straight into the gradient sum, a helper thread the other
-/// ⌊B/2⌋ rows into a zeroed half-gradient, and the halves are added in that order.
+/// Computes each large micro-batch as two fixed parts on two cores: the loop thread gathers and
+/// computes the first rows straight into the gradient sum, a helper thread the rest (9/16 of the
+/// batch, `loopThreadRows`) into a zeroed part-gradient, and the parts are added in that order.
 ///
 /// Why: a shuffled epoch of 1e6 × 100 with 256-row batches reads 256 random 800-byte rows out
 /// of 800 MB per batch; one core gathers at ~8 GB/s (DRAM latency, ~100 ms per epoch before any
-/// arithmetic), two cores each reading half of every batch at about twice that, and each core
-/// then multiplies rows that sit in its own cache. The helper prefetches its half of the next
-/// batch while it computes, as the loop thread does with its own half. The gathered copy and
-/// `dgemv`/`dgemm` per half beat reading the rows in place with hand-written Swift dot products:
-/// one epoch's gradients alone (fixed θ, 1e6 × 100, batch 256) took 60 ms split this way against
-/// 84 ms in place, 111 ms unsplit on one core (BENCHMARKS.md, round 5). The loop thread takes
-/// over the second half whenever the helper has not started it (`finishSecondHalf`), so on a
-/// busy machine a descheduled helper costs the overlap, not a wait.
+/// arithmetic), two cores each reading part of every batch at about twice that, and each core
+/// then multiplies rows that sit in its own cache. The loop thread prefetches its part of the
+/// next batch while it gathers; the helper, once its part is done, gathers its part of the next
+/// batch at once (`HalfBatchJob.gatherAhead`) — gathering does not depend on θ — so that work
+/// overlaps the loop thread's normalising, stepping and logging, and the helper's part costs
+/// only its arithmetic once θ arrives; hence its larger share. The gathered copy and
+/// `dgemv`/`dgemm` per part beat reading the rows in place with hand-written Swift dot products:
+/// one epoch's gradients alone (fixed θ, 1e6 × 100, batch 256) took 60 ms split in halves
+/// against 84 ms in place, 111 ms unsplit on one core (BENCHMARKS.md, round 5); gathering ahead
+/// took the whole loop from 87 to 76 ms (linear) and 218 to 162 ms (softmax; round 6). The loop
+/// thread takes over the helper's part whenever the helper has not started it
+/// (`finishSecondHalf`), so on a busy machine a descheduled helper costs the overlap, not a wait.
 ///
 /// Determinism: whether a batch is split depends only on the shapes (`splits`), never on the
 /// number of cores, the load or timing. Without a second core the loop thread computes the second
@@ -28,7 +32,7 @@ final class BatchSplitter {
     let objective: LinearModelObjective
     /// Whether micro-batches are split (by shape: see `splits`).
     let isActive: Bool
-    /// The second half's buffers and result; owned by the helper while a job runs.
+    /// The helper's part: buffers and result; owned by the helper while a job runs.
     private let half: HalfBatchJob?
     private let helper: Thread?
     private var finished = false
@@ -40,6 +44,10 @@ final class BatchSplitter {
     /// ~0.5–1 µs. The threshold is the one measured for round 4's gather pipeline (16-row
     /// batches gained, see BENCHMARKS.md); it was not measured again for the split.
     static let minimumBatchWork = 1536
+    /// The helper's share of a split batch, in sixteenths (`loopThreadRows`): 144 of 256 rows.
+    /// Measured on 1e6 × 100, batch 256, alternated runs, loop medians: linear 76 / 75 ms and
+    /// logistic 87 / 82 ms with 8 / 9 sixteenths, softmax 170 / 162 / 190 ms with 8 / 9 / 10.
+    static let helperSixteenths = 9
 
     /// Whether an objective of this shape splits micro-batches of `batchCapacity` rows — shapes
     /// only, so a config gives the same bits on every machine (`force`: tests; the environment
@@ -66,7 +74,7 @@ final class BatchSplitter {
             helper = nil
             return
         }
-        let job = HalfBatchJob(objective: objective, capacity: batchCapacity / 2)
+        let job = HalfBatchJob(objective: objective, capacity: batchCapacity)
         half = job
         if helperThread && ProcessInfo.processInfo.activeProcessorCount >= 2 {
             let thread = Thread { job.helperLoop() }
@@ -81,6 +89,18 @@ final class BatchSplitter {
 
     deinit { finish() }
 
+    /// Rows of a split batch of `count` rows that the loop thread computes (the first ones; the
+    /// helper takes the rest). Shape only, so the bits never depend on timing.
+    ///
+    /// The helper gets more than half: it gathers its next rows while the loop thread normalises,
+    /// steps and logs between batches, so only its arithmetic is left once θ arrives, while the
+    /// loop thread still gathers its own rows after that.
+    static func loopThreadRows(of count: Int) -> Int {
+        guard count >= 2 else { return count }
+        let helperRows = min(max((count * helperSixteenths + 8) / 16, 1), count - 1)
+        return count - helperRows
+    }
+
     /// Same contract as `LinearModelObjective.accumulate(rows:parameters:into:workspace:prefetching:)`
     /// (Σᵢ ℓᵢ returned, Σᵢ ∇θ ℓᵢ added into `gradientSum`); split batches add their two halves'
     /// gradients in order. `upcoming` (the next micro-batch) is split the same way and each half
@@ -89,14 +109,14 @@ final class BatchSplitter {
         rows: ArraySlice<Int>, parameters: [Double], into gradientSum: inout [Double],
         workspace: inout BatchWorkspace, upcoming: ArraySlice<Int>
     ) throws(LinearAlgebraError) -> Double {
-        guard let half, !finished, rows.count >= 2, rows.count <= workspace.capacity, rows.count / 2 <= half.capacity,
+        guard let half, !finished, rows.count >= 2, rows.count <= workspace.capacity, rows.count <= half.capacity,
               parameters.count == objective.parameterCount, gradientSum.count == objective.parameterCount else {
             // The objective reports anything malformed; unsplit shapes go there too.
             return try objective.accumulate(
                 rows: rows, parameters: parameters, into: &gradientSum, workspace: &workspace, prefetching: upcoming)
         }
-        let mid = rows.startIndex + (rows.count + 1) / 2
-        let upcomingMid = upcoming.startIndex + (upcoming.count + 1) / 2
+        let mid = rows.startIndex + Self.loopThreadRows(of: rows.count)
+        let upcomingMid = upcoming.startIndex + Self.loopThreadRows(of: upcoming.count)
         half.load(rows: rows[mid...], upcoming: upcoming[upcomingMid...], parameters: parameters)
         // One OpenBLAS thread for both halves' products while they run side by side (the
         // setting is process-wide; `BLAS.threadLimit` serialises every region that changes it).
@@ -110,7 +130,7 @@ final class BatchSplitter {
             if helper != nil {
                 half.finishSecondHalf(sleepAfterwards: upcoming.isEmpty)
             } else {
-                half.compute()
+                half.compute(onHelper: false)
             }
             return result
         }
@@ -132,15 +152,18 @@ final class BatchSplitter {
     }
 }
 
-/// The second half of a split micro-batch: its rows, the next batch's rows to prefetch, a copy
-/// of θ, the half-gradient, a workspace, and the result — plus the hand-off with the helper.
+/// The helper's part of a split micro-batch: its rows, its rows of the next batch, a copy of θ,
+/// the part-gradient, score buffers, and the result — plus the hand-off with the helper.
 ///
 /// Why the hand-off is free of data races: the loop thread writes the inputs (`load`) while the
 /// helper is idle, then publishes a new generation with a sequentially consistent store; the
 /// helper reads the inputs only after loading that generation (acquiring), writes `gradient`,
-/// `workspace` and `result`, and stores `done = generation` with release ordering; the loop
-/// thread reads them only after loading `done == generation` with acquire ordering, and writes
-/// the inputs again only after that. The objective's matrix and targets are immutable.
+/// the score buffers, `gathered` and `result`, copies the next batch's rows into `aheadRows`,
+/// and stores `done = generation` with release ordering; the loop thread reads the outputs only
+/// after loading `done == generation` with acquire ordering, and writes the inputs again only
+/// after that. What the helper does after `done` — gathering ahead — touches only `aheadRows`,
+/// `aheadCount` and `ahead`, which nothing else reads or writes (the loop thread, taking a job
+/// over, uses `gathered`). The objective's matrix and targets are immutable.
 final class HalfBatchJob: @unchecked Sendable {
     let objective: LinearModelObjective
     let capacity: Int
@@ -150,8 +173,18 @@ final class HalfBatchJob: @unchecked Sendable {
     private var upcomingCount = 0
     private var parameters: [Double]
     private(set) var gradient: [Double]
-    private var workspace: BatchWorkspace
+    private var scores: [Double]
+    private var scoreGradient: [Double]
     private(set) var result: Result<Double, LinearAlgebraError> = .success(0)
+    /// Gathered rows and targets of the job, when it is not the one gathered ahead.
+    private let gathered: GatherBuffer
+    /// Helper-only state: the next job's rows (copied while the helper owned the current job)
+    /// and their gathered copy, made while the loop thread works between batches. A job whose
+    /// rows equal them is computed from it without gathering again; either buffer gives the
+    /// same bits (same values, same 64-byte alignment, same kernels).
+    private var aheadRows: [Int]
+    private var aheadCount = 0
+    private let ahead: GatherBuffer
 
     /// The last job published, the last one claimed (by whichever thread computes it), the
     /// last one the helper finished.
@@ -179,9 +212,13 @@ final class HalfBatchJob: @unchecked Sendable {
         self.capacity = capacity
         rows = [Int](repeating: 0, count: capacity)
         upcoming = [Int](repeating: 0, count: capacity + 1)
+        aheadRows = upcoming
         parameters = [Double](repeating: 0, count: objective.parameterCount)
         gradient = parameters
-        workspace = objective.makeWorkspace(batchCapacity: capacity)
+        scores = [Double](repeating: 0, count: capacity * objective.outputs)
+        scoreGradient = scores
+        gathered = GatherBuffer(rows: capacity, featureCount: objective.featureCount)
+        ahead = GatherBuffer(rows: capacity + 1, featureCount: objective.featureCount)
     }
 
     /// Copies the inputs of the next job (loop thread, helper idle).
@@ -210,16 +247,38 @@ final class HalfBatchJob: @unchecked Sendable {
         }
     }
 
-    /// The second half's arithmetic (on the helper, or on the loop thread without one).
-    func compute() {
+    /// The helper part's arithmetic: on the helper, or on the loop thread when there is no
+    /// helper or it takes the job over (`onHelper` false: only the helper may use `ahead`).
+    func compute(onHelper: Bool) {
         gradient.withUnsafeMutableBufferPointer { g in
             for i in 0..<g.count { g[i] = 0 }
         }
-        result = Result { () throws(LinearAlgebraError) -> Double in
-            try objective.accumulate(
-                rows: rows[0..<rowCount], parameters: parameters, into: &gradient, workspace: &workspace,
-                prefetching: upcoming[0..<upcomingCount])
+        let n = rowCount
+        let useAhead = onHelper && n > 0 && aheadCount == n && rows.withUnsafeBufferPointer { r in
+            aheadRows.withUnsafeBufferPointer { a in (0..<n).allSatisfy { r[$0] == a[$0] } }
         }
+        if onHelper { aheadCount = 0 }
+        result = Result { () throws(LinearAlgebraError) -> Double in
+            let slice = rows[0..<n]
+            if try objective.checkedRowsAreConsecutive(slice), let first = slice.first {
+                return try objective.accumulateConsecutive(
+                    first: first, count: n, parameters: parameters, into: &gradient,
+                    scores: &scores, scoreGradient: &scoreGradient)
+            }
+            let buffer = useAhead ? ahead : gathered
+            if !useAhead { gathered.fill(objective, rows: slice) }
+            return try objective.accumulateGathered(
+                x: buffer.features, y: buffer.targets, rows: n, parameters: parameters, into: &gradient,
+                scores: &scores, scoreGradient: &scoreGradient)
+        }
+    }
+
+    /// Helper, after finishing a job: gathers the next job's rows (copied into `aheadRows`
+    /// before the job was marked done, so the loop thread may already be loading the next job).
+    private func gatherAhead(count n: Int) {
+        guard n > 0, let consecutive = try? objective.checkedRowsAreConsecutive(aheadRows[0..<n]), !consecutive else { return }
+        ahead.fill(objective, rows: aheadRows[0..<n])
+        aheadCount = n
     }
 
     /// Hands the loaded job to the helper (loop thread).
@@ -233,8 +292,9 @@ final class HalfBatchJob: @unchecked Sendable {
     /// Makes sure the published job is computed (loop thread, after its own half): claims it
     /// and computes it here if the helper has not started it — a helper that lost its core to
     /// other load, or is still waking up, then costs nothing but a missed overlap — or else waits
-    /// for the helper to finish it. Either way the same buffers get the same arithmetic, so the
-    /// bits do not depend on who computed it. `sleepAfterwards`: the epoch ends here, so the
+    /// for the helper to finish it. Either way the same rows get the same arithmetic from a
+    /// 64-byte-aligned copy (`gathered` here, `gathered` or `ahead` on the helper), so the bits
+    /// do not depend on who computed it. `sleepAfterwards`: the epoch ends here, so the
     /// helper should block rather than spin until the next job.
     func finishSecondHalf(sleepAfterwards: Bool) {
         if sleepAfterwards { expectingWork.store(false, ordering: .relaxed) }
@@ -243,7 +303,7 @@ final class HalfBatchJob: @unchecked Sendable {
             expected: target &- 1, desired: target, successOrdering: .acquiringAndReleasing,
             failureOrdering: .acquiring
         ).exchanged {
-            compute()
+            compute(onHelper: false)
             return
         }
         var spins = 0
@@ -291,10 +351,56 @@ final class HalfBatchJob: @unchecked Sendable {
                 expected: seen &- 1, desired: seen, successOrdering: .acquiringAndReleasing,
                 failureOrdering: .relaxed
             ).exchanged {
-                compute()
+                compute(onHelper: true)
+                let next = upcomingCount
+                aheadRows.withUnsafeMutableBufferPointer { a in
+                    upcoming.withUnsafeBufferPointer { u in
+                        for i in 0..<next { a[i] = u[i] }
+                    }
+                }
                 done.store(seen, ordering: .releasing)
+                gatherAhead(count: next)
             }
         }
         exited.signal()
     }
+}
+
+/// Rows gathered out of the feature matrix with their targets, in memory aligned to 64 bytes so
+/// that every buffer a split half may be computed from has the same alignment (BLAS kernels then
+/// take the same path on either).
+final class GatherBuffer: @unchecked Sendable {
+    let features: UnsafeMutablePointer<Double>
+    let targets: UnsafeMutablePointer<Double>
+    private let rowCapacity: Int
+    private let featureCount: Int
+
+    init(rows: Int, featureCount d: Int) {
+        rowCapacity = max(rows, 1)
+        featureCount = max(d, 0)
+        features = UnsafeMutableRawPointer.allocate(byteCount: 8 * max(rowCapacity * featureCount, 1), alignment: 64)
+            .bindMemory(to: Double.self, capacity: max(rowCapacity * featureCount, 1))
+        targets = UnsafeMutableRawPointer.allocate(byteCount: 8 * rowCapacity, alignment: 64)
+            .bindMemory(to: Double.self, capacity: rowCapacity)
+    }
+
+    deinit {
+        features.deallocate()
+        targets.deallocate()
+    }
+
+    /// Copies `rows` (checked, at most the capacity) of `objective`'s features and targets in.
+    /// Nothing prefetched these rows for this core, so the copy streams: the first rows are
+    /// requested up front and each copied row requests the one `lookahead` rows further on.
+    func fill(_ objective: LinearModelObjective, rows: ArraySlice<Int>) {
+        let n = min(rows.count, rowCapacity)
+        let slice = rows.prefix(n)
+        let lead = min(Self.lookahead, n)
+        objective.prefetch(rows: slice.prefix(lead))
+        objective.gather(rows: slice, into: features, targets: targets, prefetching: slice.dropFirst(lead))
+    }
+
+    /// Rows requested ahead of the copy (~2 µs of copying at the gather's rate: a few DRAM
+    /// latencies, and few enough that they stay in flight).
+    static let lookahead = 16
 }
