@@ -272,8 +272,13 @@ public struct LinearModelObjective: Sendable {
                     try BLAS.gemm(transposeA: true, m: d, n: k, k: rows, x, lda: d, dz, ldb: k, beta: 1, into: weights, ldc: k)
                 }
                 if fitsBias {
-                    for i in 0..<rows {
-                        for j in 0..<k { g[wc + j] += dz[i * k + j] }
+                    // Each bias sum in a register, in the same order as adding into g[wc + j]
+                    // row by row (same bits): through memory, every addition waited on the
+                    // previous store (~0.4 µs per step for 100 rows, a third of exercise 5's loop).
+                    for j in 0..<k {
+                        var sum = g[wc + j]
+                        for i in 0..<rows { sum += dz[i * k + j] }
+                        g[wc + j] = sum
                     }
                 }
             }
