@@ -61,7 +61,9 @@ def render(r, cpu, command):
     w(f"- Command: `{command}`. Data: `Benchmarks/gen_data.py` (seeded).")
     w("- trainer times are its own `summary.json` timings of a release build; peers are timed inside Python "
       "around the measured work only (data already in memory as float64). \"×\" columns are peer time ÷ trainer time "
-      "(> 1 means trainer is faster).\n")
+      "(> 1 means trainer is faster). The baseline binary's (`before`) runs alternate with trainer's run by run and "
+      "are medians over as many runs; before each timed section the suite flushes dirty pages (`os.sync`), so the "
+      "dataset cache a first run writes is not written back during the timed runs.\n")
 
     w("## One shuffled epoch, batch 256, 1,000,000 × 100 float64\n")
     w("`loop` is `timing.loop_seconds`: the optimizer loop alone (gather, gradients, steps, step logging), which "

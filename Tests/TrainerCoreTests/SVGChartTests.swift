@@ -156,3 +156,26 @@ import Testing
         #expect(RunCharts.objectiveGap(epochs: [], optimum: 1).render().contains("no epoch completed: no per-epoch gap to plot"))
     }
 }
+
+/// The charts' coordinate text must be exactly printf's "%.1f".
+struct FixedPointTextTests {
+    @Test func oneDecimalIsPrintfForEveryKindOfValue() {
+        var values: [Double] = [0, -0.0, 0.05, -0.05, 0.25, -0.25, 0.75, 1.25, 2.5, 0.15, 0.35, 0.45, 0.95, 9.95, 99.95,
+                                1e-300, -1e-300, .leastNonzeroMagnitude, 0x1p49, -0x1p49, 0x1p50, 1e20, -1e20,
+                                .infinity, -.infinity, .nan, 123.456, -987.654, 0.049999999999999996, 0.04999999999999999]
+        // Every multiple of 0.05 and 0.01 in [-50, 50] (ties and near-ties), and their neighbours.
+        for k in -5000...5000 {
+            for x in [Double(k) / 100, Double(k) * 0.01, Double(k) / 20] {
+                values += [x, x.nextUp, x.nextDown]
+            }
+        }
+        var rng = SeededGenerator(seed: 11)
+        for _ in 0..<100_000 {
+            let scale = Foundation.pow(10, Double(Int(rng.next() % 12) - 4))
+            values.append((rng.nextUnitDouble() * 2 - 1) * scale)
+        }
+        for v in values {
+            #expect(FixedPointText.oneDecimal(v) == String(format: "%.1f", v), "v = \(v)")
+        }
+    }
+}

@@ -324,7 +324,7 @@ public struct SVGLineChart: Sendable {
         return String(format: "%.6g", v)
     }
 
-    func n(_ v: Double) -> String { String(format: "%.1f", v) }
+    func n(_ v: Double) -> String { FixedPointText.oneDecimal(v) }
 
     func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
