@@ -295,7 +295,11 @@ public struct LinearModelObjective: Sendable {
         }
         try parameters.withUnsafeBufferPointer { (theta) throws(LinearAlgebraError) in
             try z.withUnsafeMutableBufferPointer { (zp) throws(LinearAlgebraError) in
-                if fitsBias {
+                if fitsBias && k == 1 {
+                    // One value: a fill the compiler vectorises (the nested loop below was ~0.1 µs
+                    // of each 100-row step in exercise 5).
+                    UnsafeMutableBufferPointer(rebasing: zp[0..<rows]).update(repeating: theta[wc])
+                } else if fitsBias {
                     for i in 0..<rows {
                         for j in 0..<k { zp[i * k + j] = theta[wc + j] }
                     }
