@@ -155,10 +155,13 @@ def main():
     # --- CSV ------------------------------------------------------------------------------------
     cfg = config("csv17", csv17, "y", "linear")
     size = os.path.getsize(csv17)
-    loads = []
+    loads, bloads = [], []
     for _ in range(n):
         s, _, _ = run_trainer(a.trainer, "run", cfg, env_extra={"TRAINER_CACHE_DIR": "off"})
         loads.append(s["timing"]["load_seconds"])
+        if a.baseline:  # alternated, as in the other sections
+            b, _, _ = run_trainer(a.baseline, "run", cfg, env_extra={"TRAINER_CACHE_DIR": "off"})
+            bloads.append(b["timing"]["load_seconds"])
     # One more run with the cache on: its entry holds the parsed matrix, compared bit for bit.
     shutil.rmtree(CACHE, ignore_errors=True)
     run_trainer(a.trainer, "run", cfg)
@@ -176,8 +179,6 @@ def main():
                      + (targets.view(np.uint64) != exact[:, -1].view(np.uint64)).sum())
     csv = {"bytes": size, "trainer": med(loads), "trainer_cached": med(cached), "trainer_mismatches": mismatches}
     if a.baseline:
-        bloads = [run_trainer(a.baseline, "run", cfg, env_extra={"TRAINER_CACHE_DIR": "off"})[0]["timing"]["load_seconds"]
-                  for _ in range(n)]
         csv["baseline"] = med(bloads)
     if not a.skip_peers:
         for which in ("pandas", "polars"):
