@@ -194,12 +194,17 @@ public struct LinearModelObjective: Sendable {
         features.values.withUnsafeBufferPointer { source in
             targets.withUnsafeBufferPointer { sourceTargets in
                 guard let from = source.baseAddress, let t = sourceTargets.baseAddress else { return }
-                for u in rows where u >= 0 && u < m {
-                    Prefetch.read(from + u * d, bytes: d * MemoryLayout<Double>.stride)
-                    Prefetch.read(t + u, bytes: MemoryLayout<Double>.stride)
-                }
+                for u in rows where u >= 0 && u < m { Self.prefetchRow(u, features: from, targets: t, featureCount: d) }
             }
         }
+    }
+
+    /// Row `u`'s features and its target: the target is a second random miss per row (an 8 MB
+    /// array for 1e6 rows).
+    @inline(__always)
+    static func prefetchRow(_ u: Int, features: UnsafePointer<Double>, targets: UnsafePointer<Double>, featureCount d: Int) {
+        Prefetch.read(features + u * d, bytes: d * MemoryLayout<Double>.stride)
+        Prefetch.read(targets + u, bytes: MemoryLayout<Double>.stride)
     }
 
     /// Copies the given rows of `features` and their targets into `x` (row-major, d per row)
@@ -216,15 +221,10 @@ public struct LinearModelObjective: Sendable {
                 guard let from = source.baseAddress, let t = sourceTargets.baseAddress else { return }
                 var slot = 0
                 var next = upcoming.startIndex
-                let rowBytes = d * MemoryLayout<Double>.stride
                 for r in rows {
                     if next < upcoming.endIndex {
                         let u = upcoming[next]
-                        if u >= 0 && u < m {
-                            Prefetch.read(from + u * d, bytes: rowBytes)
-                            // The target is a second random miss per row (8 MB array).
-                            Prefetch.read(t + u, bytes: MemoryLayout<Double>.stride)
-                        }
+                        if u >= 0 && u < m { Self.prefetchRow(u, features: from, targets: t, featureCount: d) }
                         next += 1
                     }
                     if d >= 16 {

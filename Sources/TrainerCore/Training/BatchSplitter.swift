@@ -102,9 +102,9 @@ final class BatchSplitter {
     }
 
     /// Same contract as `LinearModelObjective.accumulate(rows:parameters:into:workspace:prefetching:)`
-    /// (Σᵢ ℓᵢ returned, Σᵢ ∇θ ℓᵢ added into `gradientSum`); split batches add their two halves'
-    /// gradients in order. `upcoming` (the next micro-batch) is split the same way and each half
-    /// prefetched by the core that will compute it.
+    /// (Σᵢ ℓᵢ returned, Σᵢ ∇θ ℓᵢ added into `gradientSum`); split batches add their two parts'
+    /// gradients in order. `upcoming` (the next micro-batch) is split the same way: the loop
+    /// thread prefetches its part of it, the helper gathers its part once this batch is done.
     func accumulate(
         rows: ArraySlice<Int>, parameters: [Double], into gradientSum: inout [Double],
         workspace: inout BatchWorkspace, upcoming: ArraySlice<Int>
@@ -118,7 +118,7 @@ final class BatchSplitter {
         let mid = rows.startIndex + Self.loopThreadRows(of: rows.count)
         let upcomingMid = upcoming.startIndex + Self.loopThreadRows(of: upcoming.count)
         half.load(rows: rows[mid...], upcoming: upcoming[upcomingMid...], parameters: parameters)
-        // One OpenBLAS thread for both halves' products while they run side by side (the
+        // One OpenBLAS thread for both parts' products while they run side by side (the
         // setting is process-wide; `BLAS.threadLimit` serialises every region that changes it).
         let first: Result<Double, LinearAlgebraError> = BLAS.withSingleThread {
             if helper != nil { half.publish() }
