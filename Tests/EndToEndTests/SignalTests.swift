@@ -86,6 +86,26 @@ struct SignalTests {
         }
     }
 
+    /// A resume of a folder whose run is still going is refused before it touches anything
+    /// (exit 73), and the run finishes as if nothing had happened.
+    @Test func resumeWhileTheRunIsGoingIsRefused() throws {
+        let runs = try TrainerBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: runs) }
+        let folder = runs.appendingPathComponent("busy")
+        let process = try Self.start(runs: runs, name: "busy")
+        try Self.waitForCheckpoint(folder, process)
+        let refused = try TrainerBinary.run(["resume", folder.path, "--quiet"])
+        let stillRunning = process.isRunning
+        process.waitUntilExit()
+        #expect(stillRunning, "the run must still be going when the resume is tried")
+        #expect(refused.status == 73, "stderr: \(refused.stderr)")
+        #expect(refused.stderr.contains("another trainer process is writing this run folder"), "\(refused.stderr)")
+        #expect(process.terminationStatus == 0)
+        let summary = try TrainerBinary.json(folder.appendingPathComponent("summary.json"))
+        #expect(summary["status"] as? String == "completed")
+        #expect(summary["steps"] as? Int == 6_000)
+    }
+
     @Test func resumeOfAFinishedRunIsABadInput() throws {
         let runs = try TrainerBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: runs) }

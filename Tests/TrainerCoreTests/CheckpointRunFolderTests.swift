@@ -96,6 +96,49 @@ struct CheckpointRunFolderTests {
         #expect("\(missing)".contains("no checkpoint to resume from"))
     }
 
+    /// One writer per run folder: a second lock is refused while the first is held (even in the
+    /// same process: `flock` locks belong to the open file), and granted once it is released.
+    @Test func runFolderLockIsExclusiveAndReleasedWithItsHolder() throws {
+        let root = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var first: RunFolderLock? = try RunFolderLock(folder: root.path)
+        #expect(throws: RunFolderError.inUse(path: root.path)) { _ = try RunFolderLock(folder: root.path) }
+        withExtendedLifetime(first) {}
+        first = nil
+        _ = try RunFolderLock(folder: root.path)
+        let missing = root.appendingPathComponent("no-such-folder").path
+        #expect(throws: RunFolderError.self) { _ = try RunFolderLock(folder: missing) }
+    }
+
+    /// A resume while another process holds the folder is refused before it reads or cuts
+    /// anything; once the folder is free the same resume succeeds.
+    @Test func resumeOfAFolderInUseIsRefusedAndTouchesNothing() throws {
+        let root = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let stopped = try Self.run(root).execute(stopRequested: PollCounter(20).poll)
+        #expect(stopped.status == .interrupted)
+        let folder = URL(fileURLWithPath: stopped.directory.path)
+        // Rows past the checkpoint, which a resume would cut back.
+        let metrics = folder.appendingPathComponent("metrics.csv")
+        let handle = try FileHandle(forWritingTo: metrics)
+        handle.seekToEndOfFile()
+        handle.write(Data("99,9,0.1,0.5,16,1,1,1,1,1,1,1,1,0\n".utf8))
+        try handle.close()
+        let before = try Self.bytes(folder, "metrics.csv")
+
+        var holder: RunFolderLock? = try RunFolderLock(folder: folder.path)
+        let refused = try #require(throws: TrainerError.self) { _ = try TrainingRun.resume(runFolder: folder.path) }
+        guard case .runFolder(let reason) = refused else {
+            Issue.record("expected a run folder error, got \(refused)")
+            return
+        }
+        #expect(reason == .inUse(path: folder.path))
+        #expect(try Self.bytes(folder, "metrics.csv") == before)
+        withExtendedLifetime(holder) {}
+        holder = nil
+        #expect(try TrainingRun.resume(runFolder: folder.path).status == .completed)
+    }
+
     @Test func anUnwritableCheckpointFailsTheRun() throws {
         let root = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -10,7 +10,8 @@ extension TrainingRun {
     /// the finished run is bit-identical to one that was never interrupted.
     ///
     /// - Throws: `TrainerError.config` for a folder that is not a resumable run (no checkpoint,
-    ///   already finished, config edited, checkpoint not matching the data).
+    ///   already finished, config edited, checkpoint not matching the data);
+    ///   `TrainerError.runFolder(.inUse)` while another process runs or resumes it.
     public static func resume(runFolder: String, observer: TrainingObserver? = nil, stopRequested: @escaping () -> Bool = { false }) throws(TrainerError) -> Result {
         let clock = ContinuousClock()
         let started = clock.now
@@ -24,6 +25,14 @@ extension TrainingRun {
         guard FileManager.default.fileExists(atPath: runFolder, isDirectory: &isFolder), isFolder.boolValue else {
             throw refuse(runFolder, "no such run folder")
         }
+        // Before anything is read: two resumes of one folder would both cut its logs back.
+        let lock: RunFolderLock
+        do {
+            lock = try RunFolderLock(folder: runFolder)
+        } catch {
+            throw .runFolder(error)
+        }
+        defer { withExtendedLifetime(lock) {} }
         if let data = FileManager.default.contents(atPath: directory.file("summary.json")),
            let summary = try? JSONValue.parse(utf8: Array(data)),
            case .string(let status)? = summary["status"], status != "running", status != RunStatus.interrupted.rawValue {

@@ -97,16 +97,20 @@ public struct TrainingRun {
         // The run folder is claimed before training starts, so an unwritable runs_dir is
         // reported at once rather than after the training time is spent.
         let directory: RunDirectory
+        let lock: RunFolderLock
         let configHash: String
         let log: MetricsLog
         do {
             directory = try RunDirectory.create(runsDirectory: config.runsDir, name: config.name)
+            // Held until the folder is complete, so `trainer resume` cannot start on it meanwhile.
+            lock = try RunFolderLock(folder: directory.path)
             configHash = try writeResolvedConfig(into: directory)
             try input.source.writeSyntheticData(into: directory)
             log = try MetricsLog(directory: directory, kind: config.model.type, logEvery: config.training.logEvery)
         } catch {
             throw .runFolder(error)
         }
+        defer { withExtendedLifetime(lock) {} }
         return try train(
             input, directory: directory, log: log, configHash: configHash, checkpoint: nil, observer: observer,
             stopRequested: stopRequested, loadSeconds: seconds(started, loaded))
