@@ -24,7 +24,15 @@ struct Resume: ParsableCommand {
         let result: TrainingRun.Result
         do {
             StopSignal.install()
-            result = try TrainingRun.resume(runFolder: runFolder, stopRequested: StopSignal.isRequested)
+            var progress: ProgressReporter?
+            result = try TrainingRun.resume(
+                runFolder: runFolder,
+                observer: { epochs, resumedEpoch in
+                    progress = quiet ? nil : ProgressReporter(totalEpochs: epochs, firstEpoch: resumedEpoch)
+                    return progress
+                },
+                stopRequested: StopSignal.isRequested)
+            progress?.finish()
         } catch {
             throw Exit.report(error)
         }

@@ -106,6 +106,26 @@ struct SignalTests {
         #expect(summary["steps"] as? Int == 6_000)
     }
 
+    /// Without --quiet, a resume reports progress like a run (plain lines when stderr is not a
+    /// terminal), from the epoch it continues in to the last, then prints the summary.
+    @Test func resumeShowsProgressFromTheResumedEpoch() throws {
+        let runs = try TrainerBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: runs) }
+        let folder = runs.appendingPathComponent("progress")
+        let process = try Self.start(runs: runs, name: "progress")
+        try Self.waitForCheckpoint(folder, process)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let epoch = try #require(TrainerBinary.json(folder.appendingPathComponent("checkpoint.json"))["epoch"] as? Int)
+        let resumed = try TrainerBinary.run(["resume", folder.path])
+        #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
+        let lines = resumed.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("epoch \(epoch)/1500  step ") == true, "\(resumed.stderr)")
+        #expect(lines.last?.hasPrefix("epoch 1500/1500  step 6000  train_loss ") == true, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("completed"), "\(resumed.stdout)")
+    }
+
     @Test func resumeOfAFinishedRunIsABadInput() throws {
         let runs = try TrainerBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: runs) }

@@ -11,6 +11,9 @@ import Foundation
 /// exercise 5) is not done at the first progress line, inside the loop.
 public final class ProgressReporter: TrainingObserver {
     private let totalEpochs: Int
+    /// The first epoch this process trains (later than 1 after `trainer resume`): the ETA
+    /// extrapolates from the epochs done since then.
+    private let firstEpoch: Int
     private let interactive: Bool
     private let started = ContinuousClock.now
     private var lastStep: StepRecord?
@@ -20,8 +23,9 @@ public final class ProgressReporter: TrainingObserver {
     /// Redraw the live line at most this often (short epochs would otherwise flood the terminal).
     static let redrawNanoseconds: UInt64 = 100_000_000
 
-    public init(totalEpochs: Int) {
+    public init(totalEpochs: Int, firstEpoch: Int = 1) {
         self.totalEpochs = totalEpochs
+        self.firstEpoch = min(max(firstEpoch, 1), max(totalEpochs, 1))
         interactive = isatty(STDERR_FILENO) == 1
         _ = Self.liveLine(epoch: 1, of: 1, step: 1, loss: 1, gradNorm: 1, eta: 1)
     }
@@ -56,7 +60,7 @@ public final class ProgressReporter: TrainingObserver {
                 lastDraw = now
                 draw(epoch: record.epoch)
             }
-        } else if record.epoch == 1 || record.epoch % max(totalEpochs / 10, 1) == 0 || record.epoch == totalEpochs {
+        } else if record.epoch == firstEpoch || record.epoch % max(totalEpochs / 10, 1) == 0 || record.epoch == totalEpochs {
             let val = record.valLoss.isNaN ? "" : String(format: "  val_loss %.6g", record.valLoss)
             write(String(format: "epoch %d/%d  step %d  train_loss %.6g", record.epoch, totalEpochs, record.step, record.trainLoss) + val + "\n")
         }
@@ -71,7 +75,7 @@ public final class ProgressReporter: TrainingObserver {
         guard let s = lastStep else { return }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let fraction = Double(max(epoch - 1, 0)) / Double(max(totalEpochs, 1))
+        let fraction = Double(max(epoch - firstEpoch, 0)) / Double(max(totalEpochs - firstEpoch + 1, 1))
         let eta = fraction > 0 ? seconds / fraction * (1 - fraction) : .nan
         write(Self.liveLine(epoch: epoch, of: totalEpochs, step: s.step, loss: s.loss, gradNorm: s.gradNorm, eta: eta))
         drewLine = true

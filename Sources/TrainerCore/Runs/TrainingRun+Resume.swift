@@ -12,7 +12,13 @@ extension TrainingRun {
     /// - Throws: `TrainerError.config` for a folder that is not a resumable run (no checkpoint,
     ///   already finished, config edited, checkpoint not matching the data);
     ///   `TrainerError.runFolder(.inUse)` while another process runs or resumes it.
-    public static func resume(runFolder: String, observer: TrainingObserver? = nil, stopRequested: @escaping () -> Bool = { false }) throws(TrainerError) -> Result {
+    /// - Parameter observer: called once the run's config and checkpoint are read, with the
+    ///   run's number of epochs and the epoch training continues in; what it returns watches
+    ///   the training (the CLI's progress line).
+    public static func resume(
+        runFolder: String, observer makeObserver: (_ epochs: Int, _ resumedEpoch: Int) -> TrainingObserver? = { _, _ in nil },
+        stopRequested: @escaping () -> Bool = { false }
+    ) throws(TrainerError) -> Result {
         let clock = ContinuousClock()
         let started = clock.now
         let directory = RunDirectory(path: runFolder)
@@ -73,6 +79,7 @@ extension TrainingRun {
         }
         return try run.train(
             input, directory: directory, log: log, configHash: checkpoint.configHash, checkpoint: checkpoint,
-            observer: observer, stopRequested: stopRequested, loadSeconds: run.seconds(started, loaded))
+            observer: makeObserver(run.config.training.epochs, checkpoint.epoch), stopRequested: stopRequested,
+            loadSeconds: run.seconds(started, loaded))
     }
 }
