@@ -24,6 +24,15 @@ struct SignalTests {
         return process
     }
 
+    /// Starts `trainer run softmax` named `name` and returns once it has written its first
+    /// checkpoint, with the process and its run folder.
+    static func startPastFirstCheckpoint(runs: URL, name: String) throws -> (Process, URL) {
+        let folder = runs.appendingPathComponent(name)
+        let process = try start(runs: runs, name: name)
+        try waitForCheckpoint(folder, process)
+        return (process, folder)
+    }
+
     /// Waits (up to 60 s) until the run has written its first checkpoint.
     static func waitForCheckpoint(_ folder: URL, _ process: Process) throws {
         let file = folder.appendingPathComponent("checkpoint.json").path
@@ -55,9 +64,7 @@ struct SignalTests {
     }
 
     func interruptAndResume(runs: URL, signal: Int32) throws {
-        let folder = runs.appendingPathComponent("cut-\(signal)")
-        let process = try Self.start(runs: runs, name: "cut-\(signal)")
-        try Self.waitForCheckpoint(folder, process)
+        let (process, folder) = try Self.startPastFirstCheckpoint(runs: runs, name: "cut-\(signal)")
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         let summary = try TrainerBinary.json(folder.appendingPathComponent("summary.json"))
@@ -91,9 +98,7 @@ struct SignalTests {
     @Test func resumeWhileTheRunIsGoingIsRefused() throws {
         let runs = try TrainerBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: runs) }
-        let folder = runs.appendingPathComponent("busy")
-        let process = try Self.start(runs: runs, name: "busy")
-        try Self.waitForCheckpoint(folder, process)
+        let (process, folder) = try Self.startPastFirstCheckpoint(runs: runs, name: "busy")
         let refused = try TrainerBinary.run(["resume", folder.path, "--quiet"])
         let stillRunning = process.isRunning
         process.waitUntilExit()
@@ -111,9 +116,7 @@ struct SignalTests {
     @Test func resumeShowsProgressFromTheResumedEpoch() throws {
         let runs = try TrainerBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: runs) }
-        let folder = runs.appendingPathComponent("progress")
-        let process = try Self.start(runs: runs, name: "progress")
-        try Self.waitForCheckpoint(folder, process)
+        let (process, folder) = try Self.startPastFirstCheckpoint(runs: runs, name: "progress")
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
