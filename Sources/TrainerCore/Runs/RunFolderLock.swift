@@ -15,7 +15,9 @@ import Darwin
 public final class RunFolderLock {
     private let descriptor: Int32
 
-    /// Takes the lock without waiting.
+    /// Takes the lock without waiting. On a file system without `flock` support (some network
+    /// mounts answer ENOLCK or EOPNOTSUPP) the folder is used unlocked, as before locks existed:
+    /// the lock guards against a mistake, and must not make such folders unusable.
     /// - Throws: `RunFolderError.inUse` when another process holds it; `.cannotWrite` when the
     ///   folder cannot be opened.
     public init(folder path: String) throws(RunFolderError) {
@@ -26,9 +28,11 @@ public final class RunFolderLock {
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             if code == EINTR { continue }
-            close(fd)
-            if code == EWOULDBLOCK { throw .inUse(path: path) }
-            throw .cannotWrite(path: path, reason: "cannot lock: " + String(cString: strerror(code)))
+            if code == EWOULDBLOCK {
+                close(fd)
+                throw .inUse(path: path)
+            }
+            break
         }
         descriptor = fd
     }
