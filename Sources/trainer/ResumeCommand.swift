@@ -10,7 +10,8 @@ struct Resume: ParsableCommand {
             RUN_FOLDER is the run's folder (e.g. Runs/logreg). Training continues from \
             checkpoint.json with the folder's config.json; metrics.csv and epochs.csv are cut \
             back to the checkpoint and appended to, so the finished run is identical to one that \
-            was never interrupted. SIGINT/SIGTERM stop it again the same way (exit 130).
+            was never interrupted. SIGINT/SIGTERM stop it again the same way (exit 130). A \
+            folder that another trainer process is still running or resuming is refused (exit 73).
             """
     )
 
