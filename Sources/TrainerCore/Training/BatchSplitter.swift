@@ -211,14 +211,14 @@ final class HalfBatchJob: @unchecked Sendable {
         self.objective = objective
         self.capacity = capacity
         rows = [Int](repeating: 0, count: capacity)
-        upcoming = [Int](repeating: 0, count: capacity + 1)
+        upcoming = [Int](repeating: 0, count: capacity)
         aheadRows = upcoming
         parameters = [Double](repeating: 0, count: objective.parameterCount)
         gradient = parameters
         scores = [Double](repeating: 0, count: capacity * objective.outputs)
         scoreGradient = scores
         gathered = GatherBuffer(rows: capacity, featureCount: objective.featureCount)
-        ahead = GatherBuffer(rows: capacity + 1, featureCount: objective.featureCount)
+        ahead = GatherBuffer(rows: capacity, featureCount: objective.featureCount)
     }
 
     /// Copies the inputs of the next job (loop thread, helper idle).
@@ -373,13 +373,12 @@ final class GatherBuffer: @unchecked Sendable {
     let features: UnsafeMutablePointer<Double>
     let targets: UnsafeMutablePointer<Double>
     private let rowCapacity: Int
-    private let featureCount: Int
 
     init(rows: Int, featureCount d: Int) {
         rowCapacity = max(rows, 1)
-        featureCount = max(d, 0)
-        features = UnsafeMutableRawPointer.allocate(byteCount: 8 * max(rowCapacity * featureCount, 1), alignment: 64)
-            .bindMemory(to: Double.self, capacity: max(rowCapacity * featureCount, 1))
+        let values = max(rowCapacity * max(d, 0), 1)
+        features = UnsafeMutableRawPointer.allocate(byteCount: 8 * values, alignment: 64)
+            .bindMemory(to: Double.self, capacity: values)
         targets = UnsafeMutableRawPointer.allocate(byteCount: 8 * rowCapacity, alignment: 64)
             .bindMemory(to: Double.self, capacity: rowCapacity)
     }

@@ -74,7 +74,7 @@ public struct Trainer {
         let b = batchSize, k = training.accumulationSteps
         // Buffers reused by every step, so the loop allocates nothing per step.
         var workspace = objective.makeWorkspace(batchCapacity: b)
-        // Large batches of large data: each half computed on its own core (`BatchSplitter`).
+        // Large batches of large data: split in two parts, one per core (`BatchSplitter`).
         let batches = BatchSplitter(objective: objective, batchCapacity: b)
         defer { batches.finish() }
         var previous = theta, delta = theta
