@@ -15,9 +15,9 @@ struct DatasetCacheTests {
     /// Loads through `cache`, counting how often the CSV had to be parsed.
     static func load(_ cache: DatasetCache, _ path: String, target: String = "y", kind: ModelKind = .linear, parses: inout Int) throws -> Dataset {
         var count = 0
-        let dataset = try cache.load(path: path, selection: "target=\(target) kind=\(kind)") { (bytes) throws(DataError) in
+        let dataset = try cache.load(path: path, selection: "target=\(target) kind=\(kind)") { () throws(DataError) in
             count += 1
-            return try DatasetLoader.load(contents: bytes, sourcePath: path, target: target, features: nil, kind: kind)
+            return try DatasetLoader.load(contents: FileBytes.contents(ofFile: path), sourcePath: path, target: target, features: nil, kind: kind)
         }
         parses += count
         return dataset

@@ -63,22 +63,22 @@ public struct DatasetCache: Sendable {
 
     /// The dataset for `path` and `selection` (everything besides the file that shapes the
     /// result: target, features, kind…), from the cache when a valid entry exists, else from
-    /// `parse` on the file's bytes — after which the entry is written.
+    /// `parse`, which reads and parses the file — after which the entry is written.
     public func load(
-        path: String, selection: String, parse: ([UInt8]) throws(DataError) -> Dataset
+        path: String, selection: String, parse: () throws(DataError) -> Dataset
     ) throws(DataError) -> Dataset {
         // A plain stat first: small files (most runs) skip the identity probe entirely.
         var st = stat()
         guard let directory, stat(path, &st) == 0, Int(st.st_size) >= minimumFileSize,
               let identity = SourceIdentity(path: path) else {
-            return try parse(FileBytes.contents(ofFile: path))
+            return try parse()
         }
         let key = Self.formatVersion + "\n" + identity.absolutePath + "\n" + selection
         let entry = directory + "/" + Self.hexHash(Array(key.utf8)) + ".dataset"
         if let cached = Self.read(entry: entry, key: key, identity: identity, sourcePath: path) {
             return cached
         }
-        let dataset = try parse(FileBytes.contents(ofFile: path))
+        let dataset = try parse()
         // Only cache what still describes the file: if it changed while being parsed, skip.
         if let after = SourceIdentity(path: path), after == identity {
             Self.write(dataset, entry: entry, directory: directory, key: key, identity: identity)

@@ -22,10 +22,10 @@ public enum DatasetLoader {
     /// Loads the file at `path`, applying the missing-value policy `missing`.
     ///
     /// With the default policy (`error`) the result comes from the binary cache when the file is
-    /// unchanged, and plain numeric files are parsed by the parallel fast path; both fall back to
-    /// the general reader for anything else, so results and error messages are the same. The
-    /// other policies always read the file with the general reader (they need its per-field
-    /// view of empty values).
+    /// unchanged, and plain numeric files are mapped (`MappedFile`) and parsed by the parallel
+    /// fast path; both fall back to the general reader for anything else, so results and error
+    /// messages are the same. The other policies always read the file with the general reader
+    /// (they need its per-field view of empty values).
     public static func load(
         path: String, target: String, features: [String]?, kind: ModelKind, missing: MissingValuePolicy
     ) throws(DataError) -> LoadedDataset {
@@ -34,10 +34,16 @@ public enum DatasetLoader {
             return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind, missing: missing)
         }
         let selection = "target=\(target)\nfeatures=\(features.map { $0.joined(separator: "\u{0}") } ?? "<all>")\nkind=\(kind.rawValue)"
-        let dataset = try DatasetCache.standard.load(path: path, selection: selection) { (bytes) throws(DataError) in
-            if let fast = FastNumericCSV.load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind) {
+        let dataset = try DatasetCache.standard.load(path: path, selection: selection) { () throws(DataError) in
+            if FastNumericCSV.handles(kind), let mapped = MappedFile(path: path),
+               let fast = FileTruncationGuard.reading(mapped, {
+                   FastNumericCSV.load(
+                       bytes: mapped.bytes, sourcePath: path, target: target, features: features, kind: kind,
+                       releasingPages: true)
+               }) {
                 return fast
             }
+            let bytes = try FileBytes.contents(ofFile: path)
             return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind)
         }
         return LoadedDataset(dataset: dataset, missing: MissingValueReport(policy: .error))
