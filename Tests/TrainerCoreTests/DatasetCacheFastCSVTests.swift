@@ -75,9 +75,37 @@ struct DatasetCacheFastCSVTests {
         #expect(Self.fastLoad(text) == nil)
     }
 
+    /// Integer class labels: the general loader's numeric order ("2" before "10") and canonical
+    /// names ("+1", "01" and "1" are one class "1"; "-0" is "0"), small ranges and wide ones.
+    @Test(arguments: [
+        "x,y\n1,10\n2,2\n3,+1\n4,01\n5,-0\n6,-7\n7,2\n8,1\n",
+        "x,y\n1,0\n2,1\n3,2\n4,1",
+        "x,y\n1,5\n2,-900000000000000\n3,123456789012345\n4,5\n",
+    ])
+    func integerSoftmaxLabelsMatchTheGeneralLoader(text: String) throws {
+        let fast = try #require(Self.fastLoad(text, kind: .softmax))
+        Self.expectSame(fast, try Self.generalLoad(text, kind: .softmax))
+    }
+
+    @Test func manySoftmaxRowsMatchTheGeneralLoader() throws {
+        var rng = SeededGenerator(seed: 5)
+        var lines = ["a,label,b"]
+        for _ in 0..<20_000 {
+            lines.append("\(rng.nextGaussian()),\(rng.nextBounded(10)),\(rng.nextGaussian())")
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        let fast = try #require(Self.fastLoad(text, target: "label", kind: .softmax))
+        Self.expectSame(fast, try Self.generalLoad(text, target: "label", kind: .softmax))
+        #expect(fast.classes == (0..<10).map { String($0) })
+    }
+
     @Test func unsupportedSelectionsAreLeftToTheGeneralLoader() {
         let text = "x,y,z\n1,0,a\n2,1,b\n"
-        #expect(Self.fastLoad(text, kind: .softmax) == nil)
+        #expect(Self.fastLoad(text, target: "z", features: ["x"], kind: .softmax) == nil)  // text labels
+        #expect(Self.fastLoad("x,y\n1,3\n2,3\n", kind: .softmax) == nil)                // one class
+        #expect(Self.fastLoad("x,y\n1,1234567890123456\n2,3\n", kind: .softmax) == nil) // 16 digits
+        #expect(Self.fastLoad("x,y\n1, 3\n2,4\n", kind: .softmax) == nil)               // blank
+        #expect(Self.fastLoad("x,y\n1,3.0\n2,4\n", kind: .softmax) == nil)              // not an integer
         #expect(Self.fastLoad(text, target: "nope") == nil)
         #expect(Self.fastLoad(text, features: ["y"]) == nil)        // target as feature
         #expect(Self.fastLoad(text, features: ["x", "x"]) == nil)   // listed twice

@@ -35,7 +35,7 @@ public enum DatasetLoader {
         }
         let selection = "target=\(target)\nfeatures=\(features.map { $0.joined(separator: "\u{0}") } ?? "<all>")\nkind=\(kind.rawValue)"
         let dataset = try DatasetCache.standard.load(path: path, selection: selection) { () throws(DataError) in
-            if FastNumericCSV.handles(kind), let mapped = MappedFile(path: path),
+            if let mapped = MappedFile(path: path),
                let fast = FileTruncationGuard.reading(mapped, {
                    FastNumericCSV.load(
                        bytes: mapped.bytes, sourcePath: path, target: target, features: features, kind: kind,
