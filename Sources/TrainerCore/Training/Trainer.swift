@@ -261,26 +261,19 @@ public struct Trainer {
         return hint
     }
 
-    /// Full passes over the training and validation splits at θ.
+    /// One pass over the training and one over the validation split at θ: loss and metric
+    /// (`LinearModelObjective.lossAndMetric`).
     public func evaluate(_ theta: [Double], epoch: Int, step: Int) throws(LinearAlgebraError) -> EpochRecord {
         let train = data.train
-        let trainLoss = try train.value(theta)
-        let trainMetric = try Self.metric(train, theta)
+        let (trainMeanLoss, trainMetric) = try train.lossAndMetric(theta)
+        let trainLoss = trainMeanLoss + train.penalty(theta)
         var valLoss = Double.nan, valMetric = Double.nan
         if let validation = data.validation {
-            valLoss = try validation.value(theta)
-            valMetric = try Self.metric(validation, theta)
+            let (mean, metric) = try validation.lossAndMetric(theta)
+            valLoss = mean + validation.penalty(theta)
+            valMetric = metric
         }
         return EpochRecord(epoch: epoch, step: step, trainLoss: trainLoss, valLoss: valLoss, trainMetric: trainMetric, valMetric: valMetric)
-    }
-
-    /// Accuracy for classifiers, R² for regression.
-    public static func metric(_ objective: LinearModelObjective, _ theta: [Double]) throws(LinearAlgebraError) -> Double {
-        let z = try objective.scores(objective.features, parameters: theta)
-        if objective.kind.isClassifier {
-            return Metrics.accuracy(scores: z, targets: objective.targets)
-        }
-        return Metrics.rSquared(predictions: z.values, targets: objective.targets)
     }
 }
 
