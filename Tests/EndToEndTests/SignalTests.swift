@@ -91,6 +91,18 @@ struct SignalTests {
         for file in ["model.json", "metrics.csv", "epochs.csv"] {
             #expect(try Self.same(whole, folder, file), "signal \(signal): \(file) differs from the uninterrupted run")
         }
+        // One event file with the same events (only their wall times differ, 8 bytes each,
+        // so the same size): none lost before the cut, none repeated after it.
+        let events = try Self.eventFiles(folder), wholeEvents = try Self.eventFiles(whole)
+        #expect(events.count == 1 && wholeEvents.count == 1, "\(events) \(wholeEvents)")
+        #expect(events.first?.count == wholeEvents.first?.count, "signal \(signal): event file size differs")
+    }
+
+    /// The contents of the run folder's TensorBoard event files.
+    static func eventFiles(_ folder: URL) throws -> [Data] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasPrefix("events.out.tfevents.") }
+            .map { try Data(contentsOf: folder.appendingPathComponent($0)) }
     }
 
     /// A resume of a folder whose run is still going is refused before it touches anything
@@ -99,6 +111,10 @@ struct SignalTests {
         let runs = try TrainerBinary.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: runs) }
         let (process, folder) = try Self.startPastFirstCheckpoint(runs: runs, name: "busy")
+        // TensorBoard can follow the run: its event file already holds the steps up to the
+        // checkpoint (the version record is ~40 bytes, each logged step's event ~90).
+        let live = try Self.eventFiles(folder)
+        #expect(live.count == 1 && live[0].count > 300, "\(live.map(\.count))")
         let refused = try TrainerBinary.run(["resume", folder.path, "--quiet"])
         let stillRunning = process.isRunning
         process.waitUntilExit()

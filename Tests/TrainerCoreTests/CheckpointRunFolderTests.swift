@@ -61,6 +61,12 @@ struct CheckpointRunFolderTests {
         epochHandle.write(Data("99,99,1,1,1,1\n".utf8))
         try epochHandle.close()
         try AtomicFile.write(#"{"status": "running"}"#, to: folder.appendingPathComponent("summary.json").path)
+        // And events past the checkpoint, the last one torn.
+        let stoppedEvents = try #require(try MetricsWriterTests.eventFile(RunDirectory(path: folder.path)))
+        let eventHandle = try FileHandle(forWritingTo: folder.appendingPathComponent(stoppedEvents.name))
+        eventHandle.seekToEndOfFile()
+        eventHandle.write(Data(TensorBoardEvents.stepEvent(MetricsWriterTests.step(30, epoch: 4), wallTime: 1) + [1, 2, 3]))
+        try eventHandle.close()
 
         let resumed = try TrainingRun.resume(runFolder: folder.path)
         #expect(resumed.status == .completed)
@@ -71,6 +77,13 @@ struct CheckpointRunFolderTests {
         }
         #expect(resumed.summary["steps"] == whole.summary["steps"])
         #expect(resumed.summary["final"] == whole.summary["final"])
+        // One event file with every step's and epoch's event once, as in the uninterrupted run.
+        let wholeEvents = try #require(try MetricsWriterTests.eventFile(whole.directory))
+        let resumedEvents = try #require(try MetricsWriterTests.eventFile(RunDirectory(path: folder.path)))
+        let expected = try #require(MetricsWriterTests.eventsWithoutWallTimes(wholeEvents.bytes))
+        #expect(MetricsWriterTests.eventsWithoutWallTimes(resumedEvents.bytes)?.events == expected.events)
+        let rows = { (name: String) in try String(contentsOf: a.appendingPathComponent(name), encoding: .utf8).split(separator: "\n").count - 1 }
+        #expect(expected.events.count == 1 + (try rows("metrics.csv")) + (try rows("epochs.csv")))
     }
 
     @Test func resumeRefusesAFinishedRunAnEditedConfigAndAMissingCheckpoint() throws {

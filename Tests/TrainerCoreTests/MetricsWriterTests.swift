@@ -60,6 +60,38 @@ struct MetricsWriterTests {
         #expect(try Self.text(directory, "epochs.csv") == Self.expected(header: EpochRecord.csvHeader(for: .linear), rows: epochRows))
         #expect(log.stepRecords.count == n)
         #expect(log.epochRecords.count == 300)
+
+        // The TensorBoard events, streamed alongside: what the whole-file encoder gives for the
+        // same rows, except that each batch is stamped when it was written.
+        let events = try #require(try Self.eventFile(directory))
+        let written = try #require(Self.eventsWithoutWallTimes(events.bytes))
+        let expected = try #require(Self.eventsWithoutWallTimes(
+            TensorBoardEvents.contents(steps: log.stepRecords, epochs: log.epochRecords, wallTime: 0)))
+        #expect(written.events == expected.events)
+        #expect(written.times == written.times.sorted())
+        #expect(written.times.allSatisfy { abs($0 - Date().timeIntervalSince1970) < 600 })
+    }
+
+    /// The run folder's one event file, as bytes.
+    static func eventFile(_ directory: RunDirectory) throws -> (name: String, bytes: [UInt8])? {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(TensorBoardEvents.fileNamePrefix) }
+        guard names.count == 1 else { return nil }
+        return (names[0], try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory.file(names[0])))))
+    }
+
+    /// The file's records (CRCs checked) with each event's leading `wall_time` field (tag 1,
+    /// 64-bit, the first 9 bytes as `ProtobufWriter` writes it) taken off, and those times.
+    static func eventsWithoutWallTimes(_ bytes: [UInt8]) -> (events: [[UInt8]], times: [Double])? {
+        guard let records = TensorBoardEventTests.records(bytes) else { return nil }
+        var events: [[UInt8]] = [], times: [Double] = []
+        for record in records {
+            guard record.count >= 9, record[0] == 0x09 else { return nil }
+            var bits: UInt64 = 0
+            for i in 0..<8 { bits |= UInt64(record[1 + i]) << (8 * UInt64(i)) }
+            times.append(Double(bitPattern: bits))
+            events.append(Array(record[9...]))
+        }
+        return (events, times)
     }
 
     /// The run-folder contract: a finished epoch is in the files right after it, without

@@ -12,6 +12,26 @@ import Testing
         #expect(CRC32C.checksum([UInt8]()) == 0)
     }
 
+    /// Eight bytes at a time must agree with the byte-at-a-time definition for every length
+    /// and alignment (the tail and the start of the words).
+    @Test func slicedCRCEqualsTheBytewiseOne() {
+        var rng = SeededGenerator(seed: 32)
+        let bytes = (0..<300).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        func bytewise(_ slice: ArraySlice<UInt8>) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in slice { crc = CRC32C.table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+            return crc ^ 0xFFFF_FFFF
+        }
+        for start in 0..<9 {
+            for end in start...min(start + 140, bytes.count) {
+                let slice = bytes[start..<end]
+                #expect(slice.withUnsafeBufferPointer { CRC32C.checksum($0) } == bytewise(slice))
+                #expect(CRC32C.checksum(slice) == bytewise(slice))
+            }
+        }
+        #expect(CRC32C.checksum(AnySequence(bytes)) == bytewise(bytes[...]))  // not contiguous
+    }
+
     @Test func maskedCRC() {
         // ((crc >> 15) | (crc << 17)) + 0xa282ead8 mod 2^32, worked out in Python.
         #expect(CRC32C.masked(0xE306_9283) == 0xC78A_B0E5)

@@ -19,12 +19,12 @@ public struct RunRecord: Sendable {
 import Foundation
 
 /// Writes the files derived from a run's log: `loss.svg`, `grad_norm.svg`, `lr.svg`,
-/// `objective_gap.svg` (with a reference optimum), `report.html` and the TensorBoard event file
-/// `events.out.tfevents.<unix-seconds>.<hostname>`.
+/// `objective_gap.svg` (with a reference optimum) and `report.html`. (The TensorBoard event file
+/// is written while the run trains, by `MetricsLog`.)
 public enum RunArtifacts {
     /// Called once at the end of every run, whatever its status. Charts and the report are
-    /// written atomically (`AtomicFile`); the event file through a temporary name and a rename.
-    public static func write(_ record: RunRecord, now: Date = Date()) throws(RunFolderError) {
+    /// written atomically (`AtomicFile`).
+    public static func write(_ record: RunRecord) throws(RunFolderError) {
         let charts = RunCharts.all(record)
         for (file, chart) in charts {
             try AtomicFile.write(chart.render(), to: record.directory.file(file))
@@ -32,6 +32,5 @@ public enum RunArtifacts {
         // The same pure function of the same log as `summary.json`'s diagnosis, recomputed here
         // so the record (and TrainingRun) need not carry it twice.
         try AtomicFile.write(RunReport.html(record, charts: charts, diagnosis: record.diagnosis), to: record.directory.file("report.html"))
-        try TensorBoardEvents.write(steps: record.steps, epochs: record.epochs, into: record.directory, now: now)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Streams `metrics.csv` and `epochs.csv` while training runs.
+/// Streams `metrics.csv`, `epochs.csv` and the TensorBoard event file while training runs.
 ///
 /// The training thread only copies each logged row into a ring; `MetricsWriter`'s thread
 /// formats the rows and appends them to the files. Every epoch's rows are handed over at the end
@@ -39,13 +39,17 @@ public final class MetricsLog: TrainingObserver {
     /// `flushForCheckpoint` or `finish`; later rows were not written.
     public var writeFailure: RunFolderError? { writer.failure }
 
-    /// Creates both files with their headers.
-    public init(directory: RunDirectory, kind: ModelKind, logEvery: Int) throws(RunFolderError) {
+    /// Creates both files with their headers, and the TensorBoard event file with its version
+    /// record (`TensorBoardEvents`).
+    public init(directory: RunDirectory, kind: ModelKind, logEvery: Int, now: Date = Date()) throws(RunFolderError) {
         self.logEvery = max(logEvery, 1)
         let metricsPath = directory.file("metrics.csv"), epochsPath = directory.file("epochs.csv")
         let metrics = try Self.open(metricsPath, header: StepRecord.csvHeader)
         let epochs = try Self.open(epochsPath, header: EpochRecord.csvHeader(for: kind))
-        writer = MetricsWriter(metrics: metrics, metricsPath: metricsPath, epochs: epochs, epochsPath: epochsPath)
+        let eventsPath = try TensorBoardEvents.write(steps: [], epochs: [], into: directory, now: now)
+        writer = MetricsWriter(
+            metrics: metrics, metricsPath: metricsPath, epochs: epochs, epochsPath: epochsPath,
+            events: (try Self.append(eventsPath), eventsPath))
     }
 
     deinit { writer.finish() }
@@ -80,7 +84,9 @@ public final class MetricsLog: TrainingObserver {
     /// Reopens the files of an interrupted run for `trainer resume`: each is cut back to its
     /// header plus the rows the checkpoint counted (rows written after it, e.g. before a
     /// `kill -9`, are dropped), the kept rows are read back, and new rows are appended.
-    public init(resuming directory: RunDirectory, kind: ModelKind, logEvery: Int, checkpoint: TrainingCheckpoint) throws(RunFolderError) {
+    public init(
+        resuming directory: RunDirectory, kind: ModelKind, logEvery: Int, checkpoint: TrainingCheckpoint, now: Date = Date()
+    ) throws(RunFolderError) {
         self.logEvery = max(logEvery, 1)
         let metricsLines = try Self.cut(directory.file("metrics.csv"), header: StepRecord.csvHeader, rows: checkpoint.metricsRows)
         let epochLines = try Self.cut(directory.file("epochs.csv"), header: EpochRecord.csvHeader(for: kind), rows: checkpoint.epochRows)
@@ -105,7 +111,17 @@ public final class MetricsLog: TrainingObserver {
         let metricsPath = directory.file("metrics.csv"), epochsPath = directory.file("epochs.csv")
         let metrics = try Self.append(metricsPath)
         let epochs = try Self.append(epochsPath)
-        writer = MetricsWriter(metrics: metrics, metricsPath: metricsPath, epochs: epochs, epochsPath: epochsPath)
+        // The event file may hold events past the checkpoint: it is replaced by one holding the
+        // kept rows' events (stamped now; their original times are not in the CSV files), which
+        // the resumed run then appends to.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        where name.hasPrefix(TensorBoardEvents.fileNamePrefix) {
+            unlink(directory.file(name))
+        }
+        let eventsPath = try TensorBoardEvents.write(steps: stepRecords, epochs: epochRecords, into: directory, now: now)
+        writer = MetricsWriter(
+            metrics: metrics, metricsPath: metricsPath, epochs: epochs, epochsPath: epochsPath,
+            events: (try Self.append(eventsPath), eventsPath))
     }
 
     /// Rewrites `path` (atomically) as its header plus its first `rows` data rows and returns

@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// Formats and appends the rows of `metrics.csv` and `epochs.csv` on a thread of its own, so
-/// the training loop only copies each row's numbers into a ring buffer.
+/// Formats and appends the rows of `metrics.csv` and `epochs.csv` (and their TensorBoard
+/// events) on a thread of its own, so the training loop only copies each row's numbers into a
+/// ring buffer.
 ///
 /// Why: with `log_every = 1` and one-step epochs (exercise 5: 1000 full-batch steps on 100 × 3)
 /// formatting a row's 11 shortest-round-trip doubles (~0.45 µs) and the two `write` calls per
@@ -47,6 +48,8 @@ final class MetricsWriter: @unchecked Sendable {
     private let epochs: FileHandle
     private let metricsPath: String
     private let epochsPath: String
+    /// The TensorBoard event file, when the run has one (`MetricsLog` gives it one).
+    private let events: (file: FileHandle, path: String)?
     private let steps: UnsafeMutablePointer<StepRecord>
     private let epochRows: UnsafeMutablePointer<EpochRecord>
 
@@ -70,14 +73,18 @@ final class MetricsWriter: @unchecked Sendable {
     private var writerFailure: RunFolderError?
 
     /// Starts the writer thread, which appends to `metrics` and `epochs` (opened for writing at
-    /// their ends, `metricsPath` and `epochsPath` name them in errors) and closes them once
-    /// `finish` was called.
-    init(metrics: FileHandle, metricsPath: String, epochs: FileHandle, epochsPath: String) {
+    /// their ends, `metricsPath` and `epochsPath` name them in errors) and each row's
+    /// TensorBoard event to `events` if given, and closes them once `finish` was called.
+    init(
+        metrics: FileHandle, metricsPath: String, epochs: FileHandle, epochsPath: String,
+        events: (file: FileHandle, path: String)? = nil
+    ) {
         assert(_isPOD(StepRecord.self) && _isPOD(EpochRecord.self), "ring slots are reused without deinitialization")
         self.metrics = metrics
         self.epochs = epochs
         self.metricsPath = metricsPath
         self.epochsPath = epochsPath
+        self.events = events
         steps = .allocate(capacity: Self.stepCapacity)
         epochRows = .allocate(capacity: Self.epochCapacity)
         // Touching every page now keeps first-touch page faults (~0.25 µs per 4 KB page, about
@@ -188,6 +195,7 @@ final class MetricsWriter: @unchecked Sendable {
     private func writerLoop() {
         var metricsText = CSVRowWriter(capacity: Self.writeChunk + 4096)
         var epochText = CSVRowWriter(capacity: Self.writeChunk + 4096)
+        var eventBytes: [UInt8] = []
         var stepsDone = 0, epochsDone = 0
         while true {
             // Epochs first: an epoch count seen here comes with at least its steps' count.
@@ -214,6 +222,24 @@ final class MetricsWriter: @unchecked Sendable {
             }
             append(&metricsText, to: metrics, metricsPath)
             append(&epochText, to: epochs, epochsPath)
+            if let events {
+                // Stamped when encoded: the rows carry no clock (reading one per step would cost
+                // the loop), and the writer lags the loop by microseconds to an epoch.
+                TensorBoardEvents.events(
+                    steps: (stepsDone..<stepTarget).lazy.map { self.steps[$0 % Self.stepCapacity] },
+                    epochs: (epochsDone..<epochTarget).lazy.map { self.epochRows[$0 % Self.epochCapacity] },
+                    wallTime: Date().timeIntervalSince1970, into: &eventBytes)
+                // Written once the writer has caught up with the loop (or every `writeChunk`
+                // bytes), not after every batch: a third `write` per batch made the writer fall
+                // behind exercise 5's one-step epochs, whose end waits for it (loop 1.05 → 1.17
+                // ms). Written before the counts below, so a drain finds them in the file.
+                let caughtUp = epochsPublished.load(ordering: .acquiring) == epochTarget
+                    && stepsPublished.load(ordering: .acquiring) == stepTarget
+                if caughtUp || eventBytes.count >= Self.writeChunk {
+                    eventBytes.withUnsafeBytes { writeAll($0, to: events.file, events.path) }
+                    eventBytes.removeAll(keepingCapacity: true)
+                }
+            }
             stepsDone = stepTarget
             epochsDone = epochTarget
             stepsWritten.store(stepsDone, ordering: .sequentiallyConsistent)
@@ -222,29 +248,31 @@ final class MetricsWriter: @unchecked Sendable {
         }
         try? metrics.close()
         try? epochs.close()
+        try? events?.file.close()
     }
 
     /// Appends `text` to `file` with `write(2)` (whole buffer, retried after a signal or a short
-    /// write) and empties it. After a failure nothing more is written to either file, so the
-    /// files stay a prefix of what the run logged.
+    /// write) and empties it. After a failure nothing more is written to any file, so the files
+    /// stay a prefix of what the run logged.
     private func append(_ text: inout CSVRowWriter, to file: FileHandle, _ path: String) {
         defer { text.removeAll() }
-        guard !text.isEmpty, writerFailure == nil else { return }
+        text.bytes.withUnsafeBytes { writeAll($0, to: file, path) }
+    }
+
+    /// Writes all of `buffer` to `file` (retried after a signal or a short write); the first
+    /// failure is kept in `writerFailure` and stops every later write.
+    private func writeAll(_ buffer: UnsafeRawBufferPointer, to file: FileHandle, _ path: String) {
+        guard let base = buffer.baseAddress, !buffer.isEmpty, writerFailure == nil else { return }
         let descriptor = file.fileDescriptor
-        let error: Int32? = text.bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(descriptor, base + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                writerFailure = .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+                return
             }
-            return nil
-        }
-        if let error {
-            writerFailure = .cannotWrite(path: path, reason: String(cString: strerror(error)))
+            offset += written
         }
     }
 
