@@ -40,7 +40,7 @@ extension LinearModelObjective {
         if kind.isClassifier {
             metric = Double(total.correct) / Double(m)
         } else {
-            let spread = Metrics.totalSumOfSquares(targets)
+            let spread = targetSumOfSquares
             metric = spread > 0 ? 1 - total.squaredResidual / spread : .nan
         }
         return (total.loss / Double(m), metric)

@@ -13,6 +13,9 @@ public struct LinearModelObjective: Sendable {
     public let features: Matrix
     /// m targets: values (linear) or class indices (logistic, softmax).
     public let targets: [Double]
+    /// Σᵢ (yᵢ − ȳ)² of a regression's targets (R²'s denominator, `Metrics.totalSumOfSquares`),
+    /// computed once instead of in every epoch's evaluation; 0 for classifiers.
+    let targetSumOfSquares: Double
     /// Scores per example, K.
     public let outputs: Int
     /// Whether θ ends with K bias terms.
@@ -35,6 +38,7 @@ public struct LinearModelObjective: Sendable {
         self.kind = kind
         self.features = features
         self.targets = targets
+        self.targetSumOfSquares = kind.isClassifier ? 0 : Metrics.totalSumOfSquares(targets)
         self.outputs = kind == .softmax ? classCount : 1
         self.fitsBias = fitsBias
         self.l2 = l2
