@@ -7,15 +7,17 @@ import Dispatch
 
 /// A parallel fast path for the common case of `DatasetLoader`: a plain numeric CSV file (no
 /// quotes, no carriage returns, no empty lines, no byte order mark) loaded for linear or logistic
-/// regression, or for softmax regression with integer class labels. It returns exactly the `Dataset` the general loader would, or `nil` the moment
-/// anything falls outside that case — then the general loader runs from the start and produces
-/// its result or its precise error. It never reports an error itself.
+/// regression, or for softmax regression with integer class labels. It returns exactly the
+/// `Dataset` the general loader would, or `nil` the moment anything falls outside that case —
+/// then the general loader runs from the start and produces its result or its precise error. It
+/// never reports an error itself.
 ///
 /// Why: the general loader tokenizes a record into a field array, then parses each field, then
 /// appends to a growing array (copied at every doubling), on one core; on a 200,000 × 101 file of
 /// 17-digit numbers that was ~80 MB/s. This path counts the rows first (memchr), allocates the
-/// matrix once, then splits the rows between the CPU's cores, each parsing numbers straight
-/// from the bytes into its rows of the matrix (gain measured in BENCHMARKS.md).
+/// matrix once, then splits the rows into chunks that the CPU's cores take in turn, each
+/// parsing numbers straight from the bytes into its rows of the matrix (gains measured in
+/// Benchmarks/NOTES.md, rounds 1 and 7).
 enum FastNumericCSV {
     /// Unsafe pointers handed to the worker threads; each worker writes only its own rows.
     private struct Shared: @unchecked Sendable {
