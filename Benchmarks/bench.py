@@ -112,17 +112,18 @@ def main():
     ]
     epoch_rows = []
     for label, cfg, kind in cases:
-        first, _, _ = run_trainer(a.trainer, "run", cfg)  # parses the CSV and fills the cache
+        first, _, first_rss = run_trainer(a.trainer, "run", cfg, rss=True)  # parses the CSV and fills the cache
         # The first run wrote an ~800 MB cache entry: flush it now, or the kernel writes it back
         # during the timed runs below.
         os.sync()
-        trains, loops, loads, rss = [], [], [], []
-        btrains, bloops, bloads, brss = [], [], [], []
+        trains, loops, loads, rss, evals = [], [], [], [], []
+        btrains, bloops, bloads, brss, bevals = [], [], [], [], []
         for _ in range(n):
             s, wall, peak = run_trainer(a.trainer, "run", cfg, rss=True)
             trains.append(s["timing"]["train_seconds"])
             loops.append(s["timing"]["loop_seconds"])
             loads.append(s["timing"]["load_seconds"])
+            evals.append(s["timing"]["epoch_eval_seconds"])
             rss.append(peak)
             if a.baseline:
                 # Alternated run by run, so both binaries see the same load.
@@ -130,14 +131,18 @@ def main():
                 btrains.append(b["timing"]["train_seconds"])
                 bloops.append(b["timing"].get("loop_seconds"))
                 bloads.append(b["timing"]["load_seconds"])
+                bevals.append(b["timing"]["epoch_eval_seconds"])
                 brss.append(bpeak)
         row = {"label": label, "train": med(trains), "loop": med(loops), "load_cached": med(loads), "load_first": first["timing"]["load_seconds"],
-               "rss": med(rss), "env": s["environment"]}
+               "rss": med(rss), "eval": med(evals), "env": s["environment"]}
+        if kind:  # the derived (clip) case reuses the softmax case's cache entry: no parse
+            row["rss_first"] = first_rss
         if a.baseline:
             row["baseline_train"] = med(btrains)
             row["baseline_loop"] = med(bloops) if None not in bloops else None
             row["baseline_load"] = med(bloads)
             row["baseline_rss"] = med(brss)
+            row["baseline_eval"] = med(bevals)
         if kind and not a.skip_peers:
             row["numpy"] = med([peer("numpy_epoch", kind)["seconds"] for _ in range(n)])
             row["torch"] = med([peer("torch_epoch", kind)["seconds"] for _ in range(n)])
