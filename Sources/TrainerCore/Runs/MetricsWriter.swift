@@ -229,10 +229,12 @@ final class MetricsWriter: @unchecked Sendable {
                     steps: (stepsDone..<stepTarget).lazy.map { self.steps[$0 % Self.stepCapacity] },
                     epochs: (epochsDone..<epochTarget).lazy.map { self.epochRows[$0 % Self.epochCapacity] },
                     wallTime: Date().timeIntervalSince1970, into: &eventBytes)
-                // Written once the writer has caught up with the loop (or every `writeChunk`
-                // bytes), not after every batch: a third `write` per batch made the writer fall
-                // behind exercise 5's one-step epochs, whose end waits for it (loop 1.05 → 1.17
-                // ms). Written before the counts below, so a drain finds them in the file.
+                // Written when the writer has caught up with the loop (or every `writeChunk`
+                // bytes), not after every batch: exercise 5 publishes a batch per ~1 µs epoch,
+                // the writer is the slower side there and the loop's end waits for it, so a
+                // third `write` per batch would land in the loop's time. A drain always ends
+                // caught up (the loop publishes nothing while it waits), and the events are
+                // written before the counts below, so a drain finds them in the file.
                 let caughtUp = epochsPublished.load(ordering: .acquiring) == epochTarget
                     && stepsPublished.load(ordering: .acquiring) == stepTarget
                 if caughtUp || eventBytes.count >= Self.writeChunk {
