@@ -75,37 +75,52 @@ struct DatasetCacheFastCSVTests {
         #expect(Self.fastLoad(text) == nil)
     }
 
-    /// Integer class labels: the general loader's numeric order ("2" before "10") and canonical
-    /// names ("+1", "01" and "1" are one class "1"; "-0" is "0"), small ranges and wide ones.
+    /// Class labels as the general loader encodes them: integers in numeric order ("2" before
+    /// "10") with canonical names ("+1", "01" and "1" are one class "1"; "-0" is "0"), anything
+    /// else in UTF-8 byte order as written ("10" before "2" once one label is text).
     @Test(arguments: [
         "x,y\n1,10\n2,2\n3,+1\n4,01\n5,-0\n6,-7\n7,2\n8,1\n",
         "x,y\n1,0\n2,1\n3,2\n4,1",
         "x,y\n1,5\n2,-900000000000000\n3,123456789012345\n4,5\n",
+        "x,y\n1,1234567890123456789\n2,3\n",                        // 19 digits, still an Int
+        "x,y\n1,99999999999999999999\n2,3\n",                       // beyond Int: text
+        "x,y\n1,setosa\n2,versicolor\n3,setosa\n4,Virginica\n",
+        "x,y\n1,10\n2,2\n3,b\n4,2.0\n5,é\n6,e\n",                  // mixed: all text order
+        "x,y\n1,a b\n2,a\n3,a\tb\n",                                // inner blanks are kept
     ])
-    func integerSoftmaxLabelsMatchTheGeneralLoader(text: String) throws {
+    func softmaxLabelsMatchTheGeneralLoader(text: String) throws {
         let fast = try #require(Self.fastLoad(text, kind: .softmax))
         Self.expectSame(fast, try Self.generalLoad(text, kind: .softmax))
     }
 
-    @Test func manySoftmaxRowsMatchTheGeneralLoader() throws {
+    /// Enough rows for every chunk to see labels, the same labels spelled differently in
+    /// different chunks, and more distinct labels than a table starts with (it grows).
+    @Test(arguments: [false, true])
+    func manySoftmaxRowsMatchTheGeneralLoader(text labelsAreText: Bool) throws {
         var rng = SeededGenerator(seed: 5)
         var lines = ["a,label,b"]
-        for _ in 0..<20_000 {
-            lines.append("\(rng.nextGaussian()),\(rng.nextBounded(10)),\(rng.nextGaussian())")
+        for i in 0..<20_000 {
+            let k = rng.nextBounded(40)
+            let label = labelsAreText ? "class \(k)" : (i % 3 == 0 ? "0\(k)" : "\(k)")
+            lines.append("\(rng.nextGaussian()),\(label),\(rng.nextGaussian())")
         }
         let text = lines.joined(separator: "\n") + "\n"
         let fast = try #require(Self.fastLoad(text, target: "label", kind: .softmax))
         Self.expectSame(fast, try Self.generalLoad(text, target: "label", kind: .softmax))
-        #expect(fast.classes == (0..<10).map { String($0) })
+        #expect(fast.classes?.count == 40)
+        if !labelsAreText { #expect(fast.classes == (0..<40).map { String($0) }) }
     }
 
     @Test func unsupportedSelectionsAreLeftToTheGeneralLoader() {
         let text = "x,y,z\n1,0,a\n2,1,b\n"
-        #expect(Self.fastLoad(text, target: "z", features: ["x"], kind: .softmax) == nil)  // text labels
         #expect(Self.fastLoad("x,y\n1,3\n2,3\n", kind: .softmax) == nil)                // one class
-        #expect(Self.fastLoad("x,y\n1,1234567890123456\n2,3\n", kind: .softmax) == nil) // 16 digits
-        #expect(Self.fastLoad("x,y\n1, 3\n2,4\n", kind: .softmax) == nil)               // blank
-        #expect(Self.fastLoad("x,y\n1,3.0\n2,4\n", kind: .softmax) == nil)              // not an integer
+        #expect(Self.fastLoad("x,y\n1,03\n2,3\n", kind: .softmax) == nil)               // one class, two spellings
+        #expect(Self.fastLoad("x,y\n1, 3\n2,4\n", kind: .softmax) == nil)               // blank around a label
+        #expect(Self.fastLoad("x,y\n1,3\t\n2,4\n", kind: .softmax) == nil)
+        #expect(Self.fastLoad("x,y\n1,\n2,4\n", kind: .softmax) == nil)                 // empty label
+        #expect(Self.fastLoad("x,y\n1,\"a\"\n2,b\n", kind: .softmax) == nil)           // quoted
+        let invalidUTF8 = Array("x,y\n1,a".utf8) + [0xFF] + Array("\n2,b\n".utf8)         // a label that is not UTF-8
+        #expect(FastNumericCSV.load(contents: invalidUTF8, sourcePath: "t.csv", target: "y", features: nil, kind: .softmax) == nil)
         #expect(Self.fastLoad(text, target: "nope") == nil)
         #expect(Self.fastLoad(text, features: ["y"]) == nil)        // target as feature
         #expect(Self.fastLoad(text, features: ["x", "x"]) == nil)   // listed twice

@@ -32,21 +32,26 @@ struct ClassLabelEncoder {
 
     /// Class names (index = class index) and each row's class index.
     func finish() -> (classes: [String], targets: [Double]) {
-        let integers = labelBytes.map { DecimalParser.parseInteger($0) }
-        var classOfID = Array(repeating: 0, count: labels.count)
-        var classes: [String]
+        let (classes, classOfID) = Self.classes(of: labels, bytes: labelBytes)
+        return (classes, provisionalIDs.map { Double(classOfID[$0]) })
+    }
+
+    /// The class order of the type's documentation for distinct labels (`labels[i]` spelled by
+    /// `bytes[i]`): the class names, and each label's class index. Also used by the parallel
+    /// CSV path (`ChunkLabels`), so both loaders encode alike.
+    static func classes(of labels: [String], bytes: [ArraySlice<UInt8>]) -> (classes: [String], classOfLabel: [Int]) {
+        let integers = bytes.map { DecimalParser.parseInteger($0) }
+        var classOfLabel = Array(repeating: 0, count: labels.count)
         if integers.allSatisfy({ $0 != nil }) {
             let values = integers.compactMap { $0 }
             let sorted = Array(Set(values)).sorted()
             var indexOfValue: [Int: Int] = [:]
             for (index, value) in sorted.enumerated() { indexOfValue[value] = index }
-            for (id, value) in values.enumerated() { classOfID[id] = indexOfValue[value] ?? 0 }
-            classes = sorted.map { String($0) }
-        } else {
-            let order = labels.indices.sorted { labels[$0].utf8.lexicographicallyPrecedes(labels[$1].utf8) }
-            for (index, id) in order.enumerated() { classOfID[id] = index }
-            classes = order.map { labels[$0] }
+            for (label, value) in values.enumerated() { classOfLabel[label] = indexOfValue[value] ?? 0 }
+            return (sorted.map { String($0) }, classOfLabel)
         }
-        return (classes, provisionalIDs.map { Double(classOfID[$0]) })
+        let order = labels.indices.sorted { labels[$0].utf8.lexicographicallyPrecedes(labels[$1].utf8) }
+        for (index, label) in order.enumerated() { classOfLabel[label] = index }
+        return (order.map { labels[$0] }, classOfLabel)
     }
 }

@@ -7,10 +7,10 @@ import Dispatch
 
 /// A parallel fast path for the common case of `DatasetLoader`: a plain numeric CSV file (no
 /// quotes, no carriage returns, no empty lines, no byte order mark) loaded for linear or logistic
-/// regression, or for softmax regression with integer class labels. It returns exactly the
-/// `Dataset` the general loader would, or `nil` the moment anything falls outside that case —
-/// then the general loader runs from the start and produces its result or its precise error. It
-/// never reports an error itself.
+/// regression, or for softmax regression (`ChunkLabels`). It returns exactly the `Dataset` the
+/// general loader would, or `nil` the moment anything falls outside that case — then the
+/// general loader runs from the start and produces its result or its precise error. It never
+/// reports an error itself.
 ///
 /// Why: the general loader tokenizes a record into a field array, then parses each field, then
 /// appends to a growing array (copied at every doubling), on one core; on a 200,000 × 101 file of
@@ -25,6 +25,9 @@ enum FastNumericCSV {
         let values: UnsafeMutablePointer<Double>
         let targets: UnsafeMutablePointer<Double>
         let failed: UnsafeMutablePointer<Bool>
+        /// Softmax only: each chunk's distinct labels (a row's target is its label's id in its
+        /// chunk's table until `ChunkLabels.encode` turns it into a class index).
+        let labels: [ChunkLabels]?
     }
 
     /// The file and the per-chunk row counts, handed to the counting threads.
@@ -116,6 +119,7 @@ enum FastNumericCSV {
         guard rows > 0 else { return nil }
 
         let chunkBounds = bounds, chunkRows = rowStarts
+        let labelTables = kind == .softmax ? (0..<chunks).map { _ in ChunkLabels() } : nil
         var failed = [Bool](repeating: false, count: chunks)
         var targets = [Double](repeating: 0, count: rows)
         // Every value is written by a worker (or the result is discarded), so no zero fill.
@@ -126,12 +130,14 @@ enum FastNumericCSV {
         values.withUnsafeMutableBufferPointer { v in
             targets.withUnsafeMutableBufferPointer { t in
                 failed.withUnsafeMutableBufferPointer { f in
-                    let shared = Shared(bytes: bytes, values: v.baseAddress!, targets: t.baseAddress!, failed: f.baseAddress!)
+                    let shared = Shared(
+                        bytes: bytes, values: v.baseAddress!, targets: t.baseAddress!, failed: f.baseAddress!,
+                        labels: labelTables)
                     DispatchQueue.concurrentPerform(iterations: chunks) { w in
                         let ok = parseChunk(
                             shared, from: chunkBounds[w], to: chunkBounds[w + 1], firstRow: chunkRows[w],
                             rows: chunkRows[w + 1] - chunkRows[w], columnSlots: columnSlots, d: d,
-                            labels: kind == .softmax)
+                            labels: shared.labels?[w])
                         shared.failed[w] = !ok
                         if releasingPages {
                             MappedFile.releasePages(of: shared.bytes, in: chunkBounds[w]..<chunkBounds[w + 1])
@@ -152,8 +158,8 @@ enum FastNumericCSV {
             // The general loader stores logistic targets as exactly 0 or 1 (never -0.0).
             for i in targets.indices where targets[i] == 0 { targets[i] = 0 }
             classes = ["0", "1"]
-        } else if kind == .softmax {
-            guard let encoded = encodeIntegerLabels(&targets) else { return nil }
+        } else if let labelTables {
+            guard let encoded = ChunkLabels.encode(labelTables, bytes: bytes, chunkRows: chunkRows, targets: &targets) else { return nil }
             classes = encoded
         }
         guard let matrix = try? Matrix(rows: rows, columns: d, values: values) else { return nil }
@@ -168,61 +174,6 @@ enum FastNumericCSV {
     private static let carriageReturn = UInt8(ascii: "\r")
     private static let space = UInt8(ascii: " ")
     private static let tab = UInt8(ascii: "\t")
-
-    /// Softmax classes from integer labels stored as doubles in `targets`, the way
-    /// `ClassLabelEncoder` orders integer labels: numeric order, class name the integer's
-    /// canonical text; each target becomes its class index. Nil for fewer than two classes
-    /// (the general loader reports that).
-    private static func encodeIntegerLabels(_ targets: inout [Double]) -> [String]? {
-        var lowest = Double.infinity, highest = -Double.infinity
-        for y in targets {
-            lowest = min(lowest, y)
-            highest = max(highest, y)
-        }
-        guard lowest < highest else { return nil }
-        // Labels are usually a small range (0…K−1): one slot per value instead of hashing
-        // every row; a wide range of values falls back to a dictionary.
-        let low = Int(lowest), span = Int(highest) - low + 1
-        var sortedLabels: [Int] = []
-        if span <= 1 << 16 {
-            var indexOfValue = [Int](repeating: -1, count: span)
-            for y in targets { indexOfValue[Int(y) - low] = 0 }
-            for v in 0..<span where indexOfValue[v] >= 0 {
-                indexOfValue[v] = sortedLabels.count
-                sortedLabels.append(low + v)
-            }
-            for i in targets.indices { targets[i] = Double(indexOfValue[Int(targets[i]) - low]) }
-        } else {
-            sortedLabels = Set(targets.map { Int($0) }).sorted()
-            var indexOfValue: [Int: Int] = [:]
-            for (index, value) in sortedLabels.enumerated() { indexOfValue[value] = index }
-            for i in targets.indices { targets[i] = Double(indexOfValue[Int(targets[i])] ?? 0) }
-        }
-        return sortedLabels.map { String($0) }
-    }
-
-    /// A class label spelled `[+-]?[0-9]{1,15}` starting at `p` and ending at a comma or the
-    /// end of the line: its value (exact in a `Double`) and where it stopped; nil for anything
-    /// else (text labels, blanks, longer numbers), which the general loader then encodes.
-    @inline(__always)
-    private static func integerLabel(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (Double, Int)? {
-        var p = start
-        var negative = false
-        if p < end, bytes[p] == UInt8(ascii: "-") || bytes[p] == UInt8(ascii: "+") {
-            negative = bytes[p] == UInt8(ascii: "-")
-            p += 1
-        }
-        let digitsStart = p
-        var value = 0
-        while p < end {
-            let digit = bytes[p] &- UInt8(ascii: "0")
-            if digit >= 10 { break }
-            value = value &* 10 &+ Int(digit)
-            p += 1
-        }
-        guard p > digitsStart, p - digitsStart <= 15, p == end || bytes[p] == comma || bytes[p] == newline else { return nil }
-        return (Double(negative ? -value : value), p)
-    }
 
     /// Records in `[from, to)`: its newlines, plus one for a final line without a newline.
     private static func rowsIn(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int {
@@ -240,7 +191,8 @@ enum FastNumericCSV {
     /// anything the general loader must handle (wrong field count, empty line, quotes, a value
     /// that is not a finite number).
     private static func parseChunk(
-        _ shared: Shared, from: Int, to: Int, firstRow: Int, rows: Int, columnSlots: [Int], d: Int, labels: Bool
+        _ shared: Shared, from: Int, to: Int, firstRow: Int, rows: Int, columnSlots: [Int], d: Int,
+        labels: ChunkLabels?
     ) -> Bool {
         let bytes = shared.bytes
         let columns = columnSlots.count
@@ -251,10 +203,10 @@ enum FastNumericCSV {
                 let start = p
                 let slot = columnSlots[c]
                 var value = 0.0
-                if slot == -1 && labels {
-                    guard let (label, stop) = integerLabel(bytes, from: p, to: to) else { return false }
-                    value = label
-                    p = stop
+                if slot == -1, let labels {
+                    while p < to, bytes[p] != comma, bytes[p] != newline { p += 1 }
+                    guard let id = labels.id(ofLabelIn: start..<p, of: bytes) else { return false }
+                    value = Double(id)
                 } else if slot != Int.min {
                     // Parse and find the delimiter in one pass; anything unusual after the
                     // number (blanks, junk) goes through the trimming parser on the whole field.

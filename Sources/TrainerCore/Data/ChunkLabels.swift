@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The distinct softmax class labels one chunk of `FastNumericCSV` saw, each identified by its
+/// bytes in the file, and the final encoding of all chunks' labels by `ClassLabelEncoder`'s
+/// rule (`ClassLabelEncoder.classes`).
+///
+/// Why a table of its own: the general loader's encoder keys a dictionary by an `ArraySlice`
+/// per row on one core; here each worker looks a row's label up by an FNV-1a hash of its bytes
+/// in an open-addressed table that points back into the file, with no allocation per row. A
+/// label the general loader would treat differently — empty, with blanks or a quote or a
+/// carriage return in it — makes the chunk decline, and the general loader reads the file.
+///
+/// One instance per chunk, used by one worker at a time.
+final class ChunkLabels: @unchecked Sendable {
+    /// Where each label (by id) starts in the file, and its length.
+    private(set) var starts: [Int] = []
+    private(set) var lengths: [Int] = []
+    /// Open addressing: label id + 1, or 0 for an empty slot; the count is a power of two kept
+    /// at least twice the number of labels.
+    private var slots = [Int](repeating: 0, count: 16)
+    private var hashes: [UInt64] = []
+
+    /// The id of the label spelled by `bytes[range]` (a new one the first time), or nil when
+    /// the general loader must handle it.
+    func id(ofLabelIn range: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let first = range.first, let last = range.last else { return nil }   // empty
+        if DecimalParser.isBlank(bytes[first]) || DecimalParser.isBlank(bytes[last]) { return nil }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in range {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\r") { return nil }
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 {
+            let id = slots[slot] - 1
+            if hashes[id] == hash && lengths[id] == range.count
+                && memcmp(bytes.baseAddress! + starts[id], bytes.baseAddress! + first, range.count) == 0 {
+                return id
+            }
+            slot = (slot + 1) & mask
+        }
+        let id = starts.count
+        starts.append(first)
+        lengths.append(range.count)
+        hashes.append(hash)
+        slots[slot] = id + 1
+        if 2 * starts.count > slots.count { grow() }
+        return id
+    }
+
+    private func grow() {
+        slots = [Int](repeating: 0, count: 2 * slots.count)
+        let mask = slots.count - 1
+        for id in hashes.indices {
+            var slot = Int(truncatingIfNeeded: hashes[id]) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = id + 1
+        }
+    }
+
+    /// The class names for all chunks' labels, with each row's target (its label's id in its
+    /// chunk, rows `chunkRows[w]..<chunkRows[w + 1]` for chunk w) replaced by its class index;
+    /// nil when the general loader must decide (fewer than two classes, invalid UTF-8).
+    static func encode(
+        _ tables: [ChunkLabels], bytes: UnsafeBufferPointer<UInt8>, chunkRows: [Int], targets: inout [Double]
+    ) -> [String]? {
+        // Distinct labels over all chunks, and each chunk's ids mapped onto them.
+        var labelIndex: [ArraySlice<UInt8>: Int] = [:]
+        var labels: [ArraySlice<UInt8>] = []
+        var distinctOfChunk: [[Int]] = []
+        for table in tables {
+            var map: [Int] = []
+            for id in table.starts.indices {
+                let text = ArraySlice(UnsafeBufferPointer(rebasing: bytes[table.starts[id]..<(table.starts[id] + table.lengths[id])]))
+                if let index = labelIndex[text] {
+                    map.append(index)
+                } else {
+                    labelIndex[text] = labels.count
+                    map.append(labels.count)
+                    labels.append(text)
+                }
+            }
+            distinctOfChunk.append(map)
+        }
+        // Names and classes as the general loader's encoder decides them.
+        var names: [String] = []
+        for label in labels {
+            guard let name = String(validating: label, as: UTF8.self) else { return nil }
+            names.append(name)
+        }
+        let (classes, classOfLabel) = ClassLabelEncoder.classes(of: names, bytes: labels)
+        guard classes.count >= 2 else { return nil }
+        for (w, map) in distinctOfChunk.enumerated() {
+            for row in chunkRows[w]..<chunkRows[w + 1] {
+                targets[row] = Double(classOfLabel[map[Int(targets[row])]])
+            }
+        }
+        return classes
+    }
+}
