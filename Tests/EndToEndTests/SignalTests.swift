@@ -105,6 +105,49 @@ struct SignalTests {
             .map { try Data(contentsOf: folder.appendingPathComponent($0)) }
     }
 
+    /// A run folder that stops accepting writes (here a file size limit, as a full disk would):
+    /// training stops at once instead of running on unrecorded, the files end with whole rows,
+    /// summary.json says why and where to continue, and `trainer resume` — once the cause is
+    /// gone — finishes the run as if nothing had happened.
+    @Test func aRunFolderThatCannotBeWrittenStopsTheRunAndResumeFinishesIt() throws {
+        let runs = try TrainerBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: runs) }
+        let reference = try TrainerBinary.run(["run", "softmax", "--set", "runs_dir=\(runs.path)", "--name", "whole"] + Self.settings)
+        #expect(reference.status == 0, "stderr: \(reference.stderr)")
+
+        // bash: ignore SIGXFSZ, so writing past the limit fails with EFBIG instead of killing.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"", TrainerBinary.executable.path,
+                             "run", "softmax", "--set", "runs_dir=\(runs.path)", "--name", "full"] + Self.settings
+        process.currentDirectoryURL = TrainerBinary.packageRoot
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 73, "stderr: \(stderr)")
+        #expect(stderr.contains("metrics.csv: cannot write: File too large"), "\(stderr)")
+
+        let folder = runs.appendingPathComponent("full")
+        let summary = try TrainerBinary.json(folder.appendingPathComponent("summary.json"))
+        #expect(summary["status"] as? String == "interrupted")
+        let reason = try #require(summary["stop_reason"] as? String)
+        #expect(reason.contains("writing the run folder failed at step") && reason.contains("trainer resume"), "\(reason)")
+        let steps = try #require(summary["steps"] as? Int)
+        #expect(steps < 6_000, "training must stop at the failure")
+        let metrics = try String(contentsOf: folder.appendingPathComponent("metrics.csv"), encoding: .utf8)
+        #expect(metrics.hasSuffix("\n"))
+        #expect(metrics.split(separator: "\n").allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 14 })
+
+        let resumed = try TrainerBinary.run(["resume", folder.path, "--quiet"])
+        #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
+        for file in ["model.json", "metrics.csv", "epochs.csv"] {
+            #expect(try Self.same(runs.appendingPathComponent("whole"), folder, file), "\(file) differs from the uninterrupted run")
+        }
+    }
+
     /// A resume of a folder whose run is still going is refused before it touches anything
     /// (exit 73), and the run finishes as if nothing had happened.
     @Test func resumeWhileTheRunIsGoingIsRefused() throws {

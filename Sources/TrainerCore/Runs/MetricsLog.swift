@@ -39,6 +39,10 @@ public final class MetricsLog: TrainingObserver {
     /// `flushForCheckpoint` or `finish`; later rows were not written.
     public var writeFailure: RunFolderError? { writer.failure }
 
+    /// Whether appending to a file has failed (cheap enough to poll every step; the training
+    /// loop stops then, see `RunSupervisor`).
+    public var hasWriteFailure: Bool { writer.hasFailed }
+
     /// Creates both files with their headers, and the TensorBoard event file with its version
     /// record (`TensorBoardEvents`).
     public init(directory: RunDirectory, kind: ModelKind, logEvery: Int, now: Date = Date()) throws(RunFolderError) {

@@ -71,6 +71,9 @@ final class MetricsWriter: @unchecked Sendable {
     private let wakeProducer = WakeSignal()
     /// The first failed `write`; set by the writer before it stores the written counts.
     private var writerFailure: RunFolderError?
+    /// Set (releasing) right after `writerFailure`, so the loop can poll for a failure every
+    /// step without waiting for the writer.
+    private let failedFlag = Atomic<Bool>(false)
 
     /// Starts the writer thread, which appends to `metrics` and `epochs` (opened for writing at
     /// their ends, `metricsPath` and `epochsPath` name them in errors) and each row's
@@ -113,6 +116,9 @@ final class MetricsWriter: @unchecked Sendable {
         // ordering), so reading it afterwards is not a race.
         writerFailure
     }
+
+    /// Whether a write has failed; `failure` says which once `drain` or `finish` returned.
+    var hasFailed: Bool { failedFlag.load(ordering: .acquiring) }
 
     /// Copies `record` into the ring; the writer sees it after the next `publish`. Ignored
     /// after `finish`.
@@ -263,6 +269,10 @@ final class MetricsWriter: @unchecked Sendable {
 
     /// Writes all of `buffer` to `file` (retried after a signal or a short write); the first
     /// failure is kept in `writerFailure` and stops every later write.
+    ///
+    /// A failure can follow a short write (a full disk or a file size limit takes what fits):
+    /// the file is then cut back to where this buffer began, so it still ends with a whole row
+    /// (or a whole event record), and `trainer resume` finds it as the rows it counts.
     private func writeAll(_ buffer: UnsafeRawBufferPointer, to file: FileHandle, _ path: String) {
         guard let base = buffer.baseAddress, !buffer.isEmpty, writerFailure == nil else { return }
         let descriptor = file.fileDescriptor
@@ -271,7 +281,13 @@ final class MetricsWriter: @unchecked Sendable {
             let written = write(descriptor, base + offset, buffer.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                writerFailure = .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+                let reason = String(cString: strerror(errno))
+                if offset > 0 {
+                    let end = lseek(descriptor, 0, SEEK_CUR)
+                    if end >= offset { _ = ftruncate(descriptor, end - off_t(offset)) }
+                }
+                writerFailure = .cannotWrite(path: path, reason: reason)
+                failedFlag.store(true, ordering: .releasing)
                 return
             }
             offset += written

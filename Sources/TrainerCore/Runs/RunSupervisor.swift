@@ -19,8 +19,10 @@ final class RunSupervisor: TrainingSupervisor {
         self.configHash = configHash
     }
 
+    /// True once a stop was requested or the run folder cannot be written: a log that has
+    /// stopped growing would make every further step unrecorded work.
     func shouldStop() -> Bool {
-        failure != nil || stopRequested()
+        failure != nil || log.hasWriteFailure || stopRequested()
     }
 
     func save(_ checkpoint: TrainingCheckpoint) {

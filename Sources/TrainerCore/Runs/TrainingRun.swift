@@ -153,11 +153,25 @@ public struct TrainingRun {
             throw .internalError("training: \(error)")
         }
         log.finish()
-        if let failure = supervisor.failure ?? log.writeFailure { throw .runFolder(failure) }
         summary.trainSeconds = seconds(trainStart, clock.now)
         summary.outcome = outcome
         summary.epochs = log.epochRecords
         summary.plannedSteps = trainer.plannedSteps
+        if let failure = supervisor.failure ?? log.writeFailure {
+            // Training stopped at the failure. The folder says so (if it still can be written:
+            // the disk may be full) as an interrupted run, which `trainer resume` continues
+            // from its last checkpoint once the cause is fixed.
+            let lastCheckpoint = supervisor.lastCheckpointStep ?? checkpoint?.step
+            var stopped = outcome
+            stopped.status = .interrupted
+            stopped.stopReason = "writing the run folder failed at step \(outcome.steps) (\(failure)); "
+                + (lastCheckpoint.map { "continue from the checkpoint at step \($0) with `trainer resume` once the cause is fixed" }
+                    ?? "no checkpoint was written, so run it again once the cause is fixed")
+            summary.outcome = stopped
+            let json = extras.apply(to: summary.json(status: RunStatus.interrupted.rawValue), checkpointStep: lastCheckpoint)
+            try? AtomicFile.write(json.serialized(), to: directory.file("summary.json"))
+            throw .runFolder(failure)
+        }
 
         // An interrupted run should exit promptly: the reference fit can take long, and the
         // resumed run computes it anyway.
