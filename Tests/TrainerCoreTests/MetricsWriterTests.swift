@@ -12,11 +12,15 @@ struct MetricsWriterTests {
         return RunDirectory(path: url.path)
     }
 
+    /// A step row whose values vary from row to row in several ways (changing learning rates,
+    /// clipped steps, NaN).
     static func step(_ n: Int, epoch: Int) -> StepRecord {
         let x = Double(n)
+        let clipped = n % 3 == 0
         return StepRecord(
-            step: n, epoch: epoch, lr: 0.01, loss: 1 / x, examples: 100, gradNorm: x.squareRoot(),
-            clippedGradNorm: x.squareRoot(), clipCoefficient: 1, gradNormWeights: x / 3, gradNormBias: 0,
+            step: n, epoch: epoch, lr: 0.01 * Double(1 + n / 5), loss: 1 / x, examples: 100, gradNorm: x.squareRoot(),
+            clippedGradNorm: clipped ? 1 : x.squareRoot(), clipCoefficient: clipped ? 1 / x.squareRoot() : 1,
+            gradNormWeights: n % 4 == 0 ? x.squareRoot() : x / 3, gradNormBias: n % 7 == 0 ? .nan : 0,
             updateNorm: 0.01 / x, weightNorm: x * 0.1, skipped: n % 97 == 0)
     }
 
