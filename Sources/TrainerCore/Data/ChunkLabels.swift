@@ -29,6 +29,8 @@ final class ChunkLabels: @unchecked Sendable {
     func id(ofLabelIn range: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let first = range.first, let last = range.last else { return nil }   // empty
         if DecimalParser.isBlank(bytes[first]) || DecimalParser.isBlank(bytes[last]) { return nil }
+        // FNV-1a as `DatasetCache.fnv1a`, in the same pass as the check for quotes and
+        // carriage returns (it runs for every row).
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for i in range {
             let byte = bytes[i]
