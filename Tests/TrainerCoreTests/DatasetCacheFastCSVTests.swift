@@ -9,7 +9,13 @@ struct DatasetCacheFastCSVTests {
     }
 
     static func fastLoad(_ text: String, target: String = "y", features: [String]? = nil, kind: ModelKind = .linear) -> Dataset? {
-        FastNumericCSV.load(contents: Array(text.utf8), sourcePath: "t.csv", target: target, features: features, kind: kind)
+        fastLoad(bytes: Array(text.utf8), target: target, features: features, kind: kind)
+    }
+
+    static func fastLoad(bytes: [UInt8], target: String = "y", features: [String]? = nil, kind: ModelKind = .linear) -> Dataset? {
+        bytes.withUnsafeBufferPointer {
+            FastNumericCSV.load(bytes: $0, sourcePath: "t.csv", target: target, features: features, kind: kind)
+        }
     }
 
     static func expectSame(_ a: Dataset, _ b: Dataset) {
@@ -120,7 +126,7 @@ struct DatasetCacheFastCSVTests {
         #expect(Self.fastLoad("x,y\n1,\n2,4\n", kind: .softmax) == nil)                 // empty label
         #expect(Self.fastLoad("x,y\n1,\"a\"\n2,b\n", kind: .softmax) == nil)           // quoted
         let invalidUTF8 = Array("x,y\n1,a".utf8) + [0xFF] + Array("\n2,b\n".utf8)         // a label that is not UTF-8
-        #expect(FastNumericCSV.load(contents: invalidUTF8, sourcePath: "t.csv", target: "y", features: nil, kind: .softmax) == nil)
+        #expect(Self.fastLoad(bytes: invalidUTF8, kind: .softmax) == nil)
         #expect(Self.fastLoad(text, target: "nope") == nil)
         #expect(Self.fastLoad(text, features: ["y"]) == nil)        // target as feature
         #expect(Self.fastLoad(text, features: ["x", "x"]) == nil)   // listed twice
