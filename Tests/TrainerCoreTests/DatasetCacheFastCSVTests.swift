@@ -56,6 +56,29 @@ struct DatasetCacheFastCSVTests {
         Self.expectSame(try #require(Self.fastLoad(signed, kind: .logistic)), try Self.generalLoad(signed, kind: .logistic))
     }
 
+    /// What Excel's "CSV UTF-8" export writes: a byte order mark and CRLF line endings.
+    @Test(arguments: [false, true])
+    func byteOrderMarkAndCRLFMatchTheGeneralLoader(finalNewline: Bool) throws {
+        let lf = Self.bigText(finalNewline: finalNewline)
+        let crlf = "\u{FEFF}" + lf.replacingOccurrences(of: "\n", with: "\r\n")
+        let fast = try #require(Self.fastLoad(crlf))
+        Self.expectSame(fast, try Self.generalLoad(crlf))
+        Self.expectSame(fast, try #require(Self.fastLoad(lf)))
+        #expect(fast.featureNames == ["a", "b", "c"])
+        // The last column skipped, then as the target; line endings mixed.
+        let mixed = "\u{FEFF}a,y,b\r\n1, 2.5 ,x\r\n3,4,yz\n5,6 \t,w\r\n"
+        Self.expectSame(try #require(Self.fastLoad(mixed, features: ["a"])), try Self.generalLoad(mixed, features: ["a"]))
+        let labels = "\u{FEFF}a,b,y\r\n1,2,cat\r\n3,4,dog\n5,6,cat\r\n7,8,b ird\r\n"
+        let softmax = try #require(Self.fastLoad(labels, kind: .softmax))
+        Self.expectSame(softmax, try Self.generalLoad(labels, kind: .softmax))
+        #expect(softmax.classes == ["b ird", "cat", "dog"])
+        // Only the first byte order mark is skipped; a second one is part of the first name.
+        let twice = "\u{FEFF}\u{FEFF}x,y\r\n1,2\r\n"
+        let named = try #require(Self.fastLoad(twice, target: "y"))
+        Self.expectSame(named, try Self.generalLoad(twice))
+        #expect(named.featureNames == ["\u{FEFF}x"])
+    }
+
     @Test func blanksAroundNumbersAreTrimmedLikeTheGeneralLoader() throws {
         let text = "x,y\n 1.5 ,\t2\n3,4\n"
         Self.expectSame(try #require(Self.fastLoad(text)), try Self.generalLoad(text))
@@ -63,9 +86,12 @@ struct DatasetCacheFastCSVTests {
 
     @Test(arguments: [
         "x,y\n\"1\",2\n",           // quotes
-        "x,y\r\n1,2\r\n",           // CRLF
+        "x,y\n1,2\r3,4\n",         // a lone carriage return (a line break to the general loader)
+        "x,y\n1,2\r",              // … at the end of the file
+        "x,y\n1\r,2\n",            // … ending a field that is not the last
+        "x,y\r1,2\r\n",            // … in the header line
+        "x,y\r\n1,2\r\n\r\n3,4\r\n", // an empty CRLF line
         "x,y\n1,2\n\n3,4\n",        // empty line
-        "\u{FEFF}x,y\n1,2\n",       // byte order mark
         "x,y\n1,\n",                // empty value
         "x,y\n1,2,3\n",             // too many fields
         "x,y\n1\n",                 // too few fields

@@ -29,12 +29,12 @@ final class ChunkLabels: @unchecked Sendable {
     func id(ofLabelIn range: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let first = range.first, let last = range.last else { return nil }   // empty
         if DecimalParser.isBlank(bytes[first]) || DecimalParser.isBlank(bytes[last]) { return nil }
-        // FNV-1a as `DatasetCache.fnv1a`, in the same pass as the check for quotes and
-        // carriage returns (it runs for every row).
+        // FNV-1a as `DatasetCache.fnv1a`, in the same pass as the check for quotes (it runs
+        // for every row; the caller's scan already stopped at any carriage return).
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for i in range {
             let byte = bytes[i]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\r") { return nil }
+            if byte == UInt8(ascii: "\"") { return nil }
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
         let mask = slots.count - 1

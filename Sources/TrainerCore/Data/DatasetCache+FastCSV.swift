@@ -6,8 +6,8 @@ import Darwin
 import Dispatch
 
 /// A parallel fast path for the common case of `DatasetLoader`: a plain numeric CSV file (no
-/// quotes, no carriage returns, no empty lines, no byte order mark) loaded for linear or logistic
-/// regression, or for softmax regression (`ChunkLabels`). It returns exactly the `Dataset` the
+/// quotes, no empty lines; LF or CRLF line endings; an optional UTF-8 byte order mark) loaded
+/// for linear or logistic regression, or for softmax regression (`ChunkLabels`). It returns exactly the `Dataset` the
 /// general loader would, or `nil` the moment anything falls outside that case — then the
 /// general loader runs from the start and produces its result or its precise error. It never
 /// reports an error itself.
@@ -45,13 +45,19 @@ enum FastNumericCSV {
         releasingPages: Bool = false
     ) -> Dataset? {
         let count = bytes.count
-        guard count > 0, bytes[0] != 0xEF, bytes[0] != newline else { return nil }
-        // Header: up to the first newline; names must be plain and unique.
+        // A UTF-8 byte order mark (Excel's "CSV UTF-8" writes one) is skipped, as the general
+        // loader skips it.
+        let hasBOM = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        let headerStart = hasBOM ? 3 : 0
+        guard count > headerStart, bytes[headerStart] != newline else { return nil }
+        // Header: up to the first newline (and the carriage return before it, if any); names
+        // must be plain and unique.
         guard let base = bytes.baseAddress, let nl = memchr(base, Int32(newline), count) else { return nil }
-        let headerEnd = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+        let lineFeedIndex = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+        let headerEnd = lineFeedIndex > headerStart && bytes[lineFeedIndex - 1] == carriageReturn ? lineFeedIndex - 1 : lineFeedIndex
         var header: [String] = []
-        var fieldStart = 0
-        for i in 0...headerEnd {
+        var fieldStart = headerStart
+        for i in headerStart...headerEnd {
             if i == headerEnd || bytes[i] == comma {
                 let raw = UnsafeBufferPointer(rebasing: bytes[fieldStart..<i])
                 guard !raw.contains(where: { $0 == quote || $0 == carriageReturn || $0 == space || $0 == tab }),
@@ -82,7 +88,7 @@ enum FastNumericCSV {
         // core rather than one: the cores take chunks as they finish, so a core that runs
         // slower (a busy or throttled vCPU; one measured 36% slower here) no longer makes the
         // other wait for its half.
-        let bodyStart = headerEnd + 1
+        let bodyStart = lineFeedIndex + 1
         let chunks = 8 * max(1, min(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 8))
         var bounds = [bodyStart]
         for w in 1..<chunks {
@@ -181,8 +187,12 @@ enum FastNumericCSV {
     }
 
     /// Parses the records in `[from, to)` into rows `firstRow..<firstRow + rows`; false on
-    /// anything the general loader must handle (wrong field count, empty line, quotes, a value
-    /// that is not a finite number).
+    /// anything the general loader must handle (wrong field count, empty line, quotes, a lone
+    /// carriage return, a value that is not a finite number).
+    ///
+    /// A record ends with LF or CRLF: a carriage return ends a field only when it is the last
+    /// field's and a line feed follows (chunks end after a line feed, so the pair is never
+    /// split between two chunks).
     private static func parseChunk(
         _ shared: Shared, from: Int, to: Int, firstRow: Int, rows: Int, columnSlots: [Int], d: Int,
         labels: ChunkLabels?
@@ -197,7 +207,7 @@ enum FastNumericCSV {
                 let slot = columnSlots[c]
                 var value = 0.0
                 if slot == -1, let labels {
-                    while p < to, bytes[p] != comma, bytes[p] != newline { p += 1 }
+                    while p < to, bytes[p] != comma, bytes[p] != newline, bytes[p] != carriageReturn { p += 1 }
                     guard let id = labels.id(ofLabelIn: start..<p, of: bytes) else { return false }
                     value = Double(id)
                 } else if slot != Int.min {
@@ -205,8 +215,8 @@ enum FastNumericCSV {
                     // number (blanks, junk) goes through the trimming parser on the whole field.
                     var (result, stop) = DecimalParser.parsePrefix(bytes, from: p, to: to)
                     p = stop
-                    if p < to, bytes[p] != comma, bytes[p] != newline {
-                        while p < to, bytes[p] != comma, bytes[p] != newline { p += 1 }
+                    if p < to, bytes[p] != comma, bytes[p] != newline, bytes[p] != carriageReturn {
+                        while p < to, bytes[p] != comma, bytes[p] != newline, bytes[p] != carriageReturn { p += 1 }
                         result = DecimalParser.parse(UnsafeBufferPointer(rebasing: bytes[start..<p]))
                     }
                     guard case .value(let v)? = result else { return false }
@@ -214,15 +224,16 @@ enum FastNumericCSV {
                 } else {
                     while p < to {
                         let b = bytes[p]
-                        if b == comma || b == newline { break }
-                        // A skipped column: anything but quotes and carriage returns.
-                        if b == quote || b == carriageReturn { return false }
+                        if b == comma || b == newline || b == carriageReturn { break }
+                        // A skipped column: anything but quotes.
+                        if b == quote { return false }
                         p += 1
                     }
                 }
                 // The field must end with a comma, except the last, which ends the line.
                 let last = c == columns - 1
                 if last {
+                    if p + 1 < to && bytes[p] == carriageReturn && bytes[p + 1] == newline { p += 1 }
                     if p < to && bytes[p] != newline { return false }
                 } else if p >= to || bytes[p] != comma {
                     return false
