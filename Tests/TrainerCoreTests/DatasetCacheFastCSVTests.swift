@@ -79,6 +79,16 @@ struct DatasetCacheFastCSVTests {
         #expect(named.featureNames == ["\u{FEFF}x"])
     }
 
+    /// Empty lines at the end of a file (an extra newline, often) are skipped, as the general
+    /// loader skips them, and a lone CR ending the last line is a line ending there too;
+    /// elsewhere both still decline (see `irregularFilesAreLeftToTheGeneralLoader`).
+    @Test(arguments: ["x,y\n1,2\n3,4\n\n", "x,y\n1,2\n3,4\n\n\n\n", "x,y\r\n1,2\r\n3,4\r\n\r\n", "x,y\n1,2\n3,4\r\r\n\r", "x,y\n1,2\n3,4\r"])
+    func emptyLinesAtTheEndMatchTheGeneralLoader(text: String) throws {
+        let fast = try #require(Self.fastLoad(text))
+        Self.expectSame(fast, try Self.generalLoad(text))
+        #expect(fast.targets == [2, 4])
+    }
+
     @Test func blanksAroundNumbersAreTrimmedLikeTheGeneralLoader() throws {
         let text = "x,y\n 1.5 ,\t2\n3,4\n"
         Self.expectSame(try #require(Self.fastLoad(text)), try Self.generalLoad(text))
@@ -87,7 +97,6 @@ struct DatasetCacheFastCSVTests {
     @Test(arguments: [
         "x,y\n\"1\",2\n",           // quotes
         "x,y\n1,2\r3,4\n",         // a lone carriage return (a line break to the general loader)
-        "x,y\n1,2\r",              // … at the end of the file
         "x,y\n1\r,2\n",            // … ending a field that is not the last
         "x,y\r1,2\r\n",            // … in the header line
         "x,y\r\n1,2\r\n\r\n3,4\r\n", // an empty CRLF line
@@ -100,6 +109,7 @@ struct DatasetCacheFastCSVTests {
         "x,y\n1,1e999\n",           // overflow
         "x,x,y\n1,2,3\n",           // duplicate column
         "x,y\n",                    // no rows
+        "x,y\n\n\n",                // no rows, empty lines
         "",                         // empty file
         "x,y",                      // header only, no newline
     ])

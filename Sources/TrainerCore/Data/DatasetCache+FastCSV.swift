@@ -6,7 +6,7 @@ import Darwin
 import Dispatch
 
 /// A parallel fast path for the common case of `DatasetLoader`: a plain numeric CSV file (no
-/// quotes, no empty lines; LF or CRLF line endings; an optional UTF-8 byte order mark) loaded
+/// quotes, no empty lines but at the end; LF or CRLF line endings; an optional UTF-8 byte order mark) loaded
 /// for linear or logistic regression, or for softmax regression (`ChunkLabels`). It returns exactly the `Dataset` the
 /// general loader would, or `nil` the moment anything falls outside that case — then the
 /// general loader runs from the start and produces its result or its precise error. It never
@@ -44,7 +44,10 @@ enum FastNumericCSV {
         bytes: UnsafeBufferPointer<UInt8>, sourcePath: String, target: String, features: [String]?, kind: ModelKind,
         releasingPages: Bool = false
     ) -> Dataset? {
-        let count = bytes.count
+        // Line endings at the very end of the file can only end the last record or make empty
+        // lines, which the general loader skips: parse up to the last record's text.
+        var count = bytes.count
+        while count > 0, bytes[count - 1] == newline || bytes[count - 1] == carriageReturn { count -= 1 }
         // A UTF-8 byte order mark (Excel's "CSV UTF-8" writes one) is skipped, as the general
         // loader skips it.
         let hasBOM = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
