@@ -79,6 +79,18 @@ struct DatasetCacheFastCSVTests {
         #expect(named.featureNames == ["\u{FEFF}x"])
     }
 
+    /// R's `write.csv(..., row.names = FALSE)`: quoted names, plain numbers.
+    @Test func quotedHeaderNamesMatchTheGeneralLoader() throws {
+        let text = "\"a\",\"y\",b\n1,2,3\n4,5,6\n"
+        let fast = try #require(Self.fastLoad(text))
+        Self.expectSame(fast, try Self.generalLoad(text))
+        #expect(fast.featureNames == ["a", "b"])
+        // Doubled quotes, blanks, a comma or nothing inside the quotes: the general loader.
+        for name in ["\"a\"\"b\"", "\" a\"", "\"a,b\"", "\"\"", "\"a"] {
+            #expect(Self.fastLoad("\(name),y\n1,2\n") == nil, "\(name)")
+        }
+    }
+
     /// Empty lines at the end of a file (an extra newline, often) are skipped, as the general
     /// loader skips them, and a lone CR ending the last line is a line ending there too;
     /// elsewhere both still decline (see `irregularFilesAreLeftToTheGeneralLoader`).

@@ -54,7 +54,7 @@ enum FastNumericCSV {
         let headerStart = hasBOM ? 3 : 0
         guard count > headerStart, bytes[headerStart] != newline else { return nil }
         // Header: up to the first newline (and the carriage return before it, if any); names
-        // must be plain and unique.
+        // must be plain and unique, and may be quoted (R's `write.csv` quotes them).
         guard let base = bytes.baseAddress, let nl = memchr(base, Int32(newline), count) else { return nil }
         let lineFeedIndex = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
         let headerEnd = lineFeedIndex > headerStart && bytes[lineFeedIndex - 1] == carriageReturn ? lineFeedIndex - 1 : lineFeedIndex
@@ -62,7 +62,10 @@ enum FastNumericCSV {
         var fieldStart = headerStart
         for i in headerStart...headerEnd {
             if i == headerEnd || bytes[i] == comma {
-                let raw = UnsafeBufferPointer(rebasing: bytes[fieldStart..<i])
+                var raw = UnsafeBufferPointer(rebasing: bytes[fieldStart..<i])
+                if raw.count >= 2, raw[raw.startIndex] == quote, raw[raw.endIndex - 1] == quote {
+                    raw = UnsafeBufferPointer(rebasing: raw[(raw.startIndex + 1)..<(raw.endIndex - 1)])
+                }
                 guard !raw.contains(where: { $0 == quote || $0 == carriageReturn || $0 == space || $0 == tab }),
                       !raw.isEmpty, let name = String(validating: raw, as: UTF8.self) else { return nil }
                 header.append(name)
