@@ -52,6 +52,37 @@ struct DatasetCacheTests {
         #expect(second.classes == first.classes && second.targets == first.targets)
     }
 
+    /// A clean file gives the same dataset under every missing-value policy, so `drop_row` and
+    /// `impute_mean` runs share the default policy's cache entry (and fast path); a file with an
+    /// empty field still goes to the general reader, which counts it, and is not cached.
+    @Test func missingValuePoliciesUseTheCacheForFilesWithoutEmptyFields() throws {
+        let (folder, csv, cache) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func entries() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: folder + "/cache"))?.count ?? 0 }
+        func load(_ policy: MissingValuePolicy) throws -> LoadedDataset {
+            try DatasetLoader.load(path: csv, target: "y", features: nil, kind: .linear, missing: policy, cache: cache)
+        }
+        try Self.write("a,b,y\n1,2.5,3\n4,5,6\n", to: csv)
+        let dropped = try load(.dropRow)
+        #expect(entries() == 1, "the drop_row load went through the cache")
+        #expect(dropped.missing == MissingValueReport(policy: .dropRow))
+        let plain = try load(.error)
+        #expect(entries() == 1)
+        #expect(plain.dataset.features.values == dropped.dataset.features.values && plain.dataset.targets == dropped.dataset.targets)
+        let imputed = try load(.imputeMean)
+        #expect(imputed.missing == MissingValueReport(policy: .imputeMean))
+        #expect(imputed.dataset.features.values == [1, 2.5, 4, 5])
+
+        try FileManager.default.removeItem(atPath: folder + "/cache")
+        try Self.write("a,b,y\n1,,3\n4,5,6\n", to: csv)
+        let withEmpty = try load(.dropRow)
+        #expect(withEmpty.missing == MissingValueReport(policy: .dropRow, missingValues: 1, droppedRows: 1))
+        #expect(withEmpty.dataset.features.values == [4, 5])
+        #expect(entries() == 0, "a file with an empty field is not cached")
+        let error = try #require(throws: DataError.self) { try load(.error) }
+        #expect(error.line == 2)
+    }
+
     @Test func anyChangeToTheFileInvalidates() throws {
         let (folder, csv, cache) = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -24,25 +24,48 @@ public enum DatasetLoader {
     /// With the default policy (`error`) the result comes from the binary cache when the file is
     /// unchanged, and plain numeric files are mapped (`MappedFile`) and parsed by the parallel
     /// fast path; both fall back to the general reader for anything else, so results and error
-    /// messages are the same. The other policies always read the file with the general reader
-    /// (they need its per-field view of empty values).
+    /// messages are the same. The other policies take the cache or the fast path too when the
+    /// file has no empty field in the columns used (the result is then the same under every
+    /// policy); otherwise they read the file with the general reader, which has the per-field
+    /// view of empty values they need.
     public static func load(
         path: String, target: String, features: [String]?, kind: ModelKind, missing: MissingValuePolicy
     ) throws(DataError) -> LoadedDataset {
+        try load(path: path, target: target, features: features, kind: kind, missing: missing, cache: .standard)
+    }
+
+    /// `load(path:target:features:kind:missing:)` with the cache given (tests).
+    static func load(
+        path: String, target: String, features: [String]?, kind: ModelKind, missing: MissingValuePolicy,
+        cache: DatasetCache
+    ) throws(DataError) -> LoadedDataset {
+        let selection = "target=\(target)\nfeatures=\(features.map { $0.joined(separator: "\u{0}") } ?? "<all>")\nkind=\(kind.rawValue)"
+        func fastLoad() -> Dataset? {
+            guard let mapped = MappedFile(path: path) else { return nil }
+            return FileTruncationGuard.reading(mapped) {
+                FastNumericCSV.load(
+                    bytes: mapped.bytes, sourcePath: path, target: target, features: features, kind: kind,
+                    releasingPages: true)
+            }
+        }
         guard missing == .error else {
+            // A file without an empty field in the columns used gives the same dataset under
+            // every policy, with nothing to report — and such files are the ones the cache
+            // holds and the fast path takes (it declines at an empty field). So policies try
+            // them first: before, a `drop_row` or `impute_mean` config re-parsed a clean file
+            // on one core at every run. Files with empty fields still go to the general reader.
+            let declined = DataError(file: path, reason: "not loaded by the fast path")
+            if let dataset = try? cache.load(path: path, selection: selection, parse: { () throws(DataError) in
+                guard let fast = fastLoad() else { throw declined }
+                return fast
+            }) {
+                return LoadedDataset(dataset: dataset, missing: MissingValueReport(policy: missing))
+            }
             let bytes = try FileBytes.contents(ofFile: path)
             return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind, missing: missing)
         }
-        let selection = "target=\(target)\nfeatures=\(features.map { $0.joined(separator: "\u{0}") } ?? "<all>")\nkind=\(kind.rawValue)"
-        let dataset = try DatasetCache.standard.load(path: path, selection: selection) { () throws(DataError) in
-            if let mapped = MappedFile(path: path),
-               let fast = FileTruncationGuard.reading(mapped, {
-                   FastNumericCSV.load(
-                       bytes: mapped.bytes, sourcePath: path, target: target, features: features, kind: kind,
-                       releasingPages: true)
-               }) {
-                return fast
-            }
+        let dataset = try cache.load(path: path, selection: selection) { () throws(DataError) in
+            if let fast = fastLoad() { return fast }
             let bytes = try FileBytes.contents(ofFile: path)
             return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind)
         }
