@@ -158,3 +158,47 @@ struct PredictTests {
         #expect(text.contains("true \\ predicted"))
     }
 }
+
+/// Files to predict or evaluate on take `FastNumericCSV` when it accepts them, and must give
+/// exactly the rows, targets and line numbers of the general reader.
+@Suite("ModelInput fast path")
+struct ModelInputFastPathTests {
+    static func fast(_ text: String, _ model: SavedModel, target: Bool) -> ModelInput? {
+        Array(text.utf8).withUnsafeBufferPointer { ModelInput.fastRead(bytes: $0, model: model, requireTarget: target) }
+    }
+
+    static func expectSame(_ a: ModelInput, _ b: ModelInput) {
+        #expect(a.features.values.map(\.bitPattern) == b.features.values.map(\.bitPattern))
+        #expect(a.features.rows == b.features.rows && a.features.columns == b.features.columns)
+        #expect(a.targets?.map(\.bitPattern) == b.targets?.map(\.bitPattern))
+        #expect(a.lines == b.lines)
+    }
+
+    static let logistic = SavedModel(
+        kind: .logistic, features: ["a", "b"], target: "y", classes: ["0", "1"], parameters: [1, 1, 0], fitsBias: true,
+        standardizer: .identity(featureCount: 2))
+
+    @Test(arguments: [
+        "b,id,a,y\n1.5,x7,2,0\n-3e-2,x8,4.25,1\n7,x9,0.1,1.0\n",                  // columns in any order, a text id
+        "\u{FEFF}a,b,y\r\n1,2,1\r\n3,4,0\r\n\r\n",                                  // BOM, CRLF, empty line at the end
+        "\"a\",\"b\",\"y\"\n0.1,0.2,0\n0.3,0.4,1",                                  // quoted names, no final newline
+    ])
+    func plainFilesMatchTheGeneralReader(text: String) throws {
+        for (model, target) in [(linear, false), (linear, true), (Self.logistic, true)] {
+            let fast = try #require(Self.fast(text, model, target: target), "\(model.kind) target \(target)")
+            Self.expectSame(fast, try input(text, model, target: target))
+            #expect((fast.targets != nil) == target)
+        }
+    }
+
+    @Test func whatTheGeneralReaderMustHandleIsDeclined() throws {
+        let model = try softmaxModel()
+        #expect(Self.fast("x,kind\n1,lo\n2,hi\n", model, target: true) == nil, "softmax labels: ClassLookup")
+        #expect(Self.fast("x,kind\n1,lo\n2,hi\n", model, target: false) != nil)
+        #expect(Self.fast("a,b,y\n1,2,3\n\n4,5,6\n", linear, target: false) == nil, "an empty line moves the line numbers")
+        #expect(Self.fast("a,b,y\n1,\"2\",3\n", linear, target: false) == nil)
+        #expect(Self.fast("a,b,y\n1,,3\n", linear, target: false) == nil, "an empty field: an error or the imputed mean")
+        #expect(Self.fast("a,b,y\n1,2,3\n4,5,2\n", Self.logistic, target: true) == nil, "not 0/1: the general reader's error")
+        #expect(Self.fast("a,y\n1,3\n", linear, target: false) == nil, "a missing feature column")
+    }
+}

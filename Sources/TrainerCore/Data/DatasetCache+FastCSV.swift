@@ -44,6 +44,29 @@ enum FastNumericCSV {
         bytes: UnsafeBufferPointer<UInt8>, sourcePath: String, target: String, features: [String]?, kind: ModelKind,
         releasingPages: Bool = false
     ) -> Dataset? {
+        guard let table = table(
+            bytes: bytes, target: target, features: features, kind: kind, releasingPages: releasingPages),
+            let targets = table.targets else { return nil }
+        return Dataset(
+            featureNames: table.featureNames, features: table.features, targetName: target, targets: targets,
+            classes: table.classes, sourcePath: sourcePath)
+    }
+
+    /// What a file holds for the columns asked for: the features, and the target's values
+    /// (class indices for classifiers, with their `classes`) when a target is named.
+    struct Table {
+        var featureNames: [String]
+        var features: Matrix
+        var targets: [Double]?
+        var classes: [String]?
+    }
+
+    /// `load`'s parse, with the target optional (`nil`: only the features are read, as
+    /// `ModelInput` reads a file to predict; then `kind` does not matter).
+    static func table(
+        bytes: UnsafeBufferPointer<UInt8>, target: String?, features: [String]?, kind: ModelKind,
+        releasingPages: Bool = false
+    ) -> Table? {
         // Line endings at the very end of the file can only end the last record or make empty
         // lines, which the general loader skips: parse up to the last record's text.
         var count = bytes.count
@@ -72,7 +95,12 @@ enum FastNumericCSV {
                 fieldStart = i + 1
             }
         }
-        guard Set(header).count == header.count, let targetIndex = header.firstIndex(of: target) else { return nil }
+        guard Set(header).count == header.count else { return nil }
+        var targetIndex: Int?
+        if let target {
+            guard let index = header.firstIndex(of: target) else { return nil }
+            targetIndex = index
+        }
         var featureIndices: [Int]
         if let features {
             featureIndices = []
@@ -87,7 +115,7 @@ enum FastNumericCSV {
         // column → slot in the row (0..<d), or -1 for the target, or nil when skipped.
         var slot = [Int?](repeating: nil, count: header.count)
         for (j, index) in featureIndices.enumerated() { slot[index] = j }
-        slot[targetIndex] = -1
+        if let targetIndex { slot[targetIndex] = -1 }
         let columnSlots = slot.map { $0 ?? Int.min }
 
         // Split the records into chunks at line boundaries and count rows. Eight chunks per
@@ -124,9 +152,10 @@ enum FastNumericCSV {
         guard rows > 0 else { return nil }
 
         let chunkBounds = bounds, chunkRows = rowStarts
-        let labelTables = kind == .softmax ? (0..<chunks).map { _ in ChunkLabels() } : nil
+        let labelTables = kind == .softmax && targetIndex != nil ? (0..<chunks).map { _ in ChunkLabels() } : nil
         var failed = [Bool](repeating: false, count: chunks)
-        var targets = [Double](repeating: 0, count: rows)
+        // One unused slot without a target, so the buffer always has an address.
+        var targets = [Double](repeating: 0, count: targetIndex == nil ? 1 : rows)
         // Every value is written by a worker (or the result is discarded), so no zero fill.
         var values = [Double](unsafeUninitializedCapacity: rows * d) { buffer, count in
             if let base = buffer.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * rows * d) }
@@ -151,7 +180,9 @@ enum FastNumericCSV {
                 }
             }
         }
-        guard !failed.contains(true) else { return nil }
+        guard !failed.contains(true), let matrix = try? Matrix(rows: rows, columns: d, values: values) else { return nil }
+        let featureNames = featureIndices.map { header[$0] }
+        guard targetIndex != nil else { return Table(featureNames: featureNames, features: matrix, targets: nil, classes: nil) }
         var classes: [String]?
         if kind == .logistic {
             var ones = 0.0
@@ -167,10 +198,7 @@ enum FastNumericCSV {
             guard let encoded = ChunkLabels.encode(labelTables, bytes: bytes, chunkRows: chunkRows, targets: &targets) else { return nil }
             classes = encoded
         }
-        guard let matrix = try? Matrix(rows: rows, columns: d, values: values) else { return nil }
-        return Dataset(
-            featureNames: featureIndices.map { header[$0] }, features: matrix, targetName: header[targetIndex],
-            targets: targets, classes: classes, sourcePath: sourcePath)
+        return Table(featureNames: featureNames, features: matrix, targets: targets, classes: classes)
     }
 
     private static let comma = UInt8(ascii: ",")

@@ -15,8 +15,37 @@ public struct ModelInput: Sendable {
     public var lines: [Int]
 
     /// Reads `path` for `model`; `requireTarget` makes the target column mandatory.
+    ///
+    /// Plain numeric files are mapped and parsed on every core by `FastNumericCSV`, as training
+    /// reads them (`predict` on a 409 MB file: 1.6–2.2 s through the general reader, see
+    /// Benchmarks/NOTES.md, round 8); anything it declines — and softmax targets, whose labels
+    /// `ClassLookup` matches against the model's classes — goes through the general reader,
+    /// which gives the same rows and reports every error.
     public static func load(path: String, model: SavedModel, requireTarget: Bool) throws(DataError) -> ModelInput {
-        try read(contents: FileBytes.contents(ofFile: path), file: path, model: model, requireTarget: requireTarget)
+        if let fast = fastLoad(path: path, model: model, requireTarget: requireTarget) { return fast }
+        return try read(contents: FileBytes.contents(ofFile: path), file: path, model: model, requireTarget: requireTarget)
+    }
+
+    /// `FastNumericCSV` for `load`, or nil.
+    static func fastLoad(path: String, model: SavedModel, requireTarget: Bool) -> ModelInput? {
+        guard !(requireTarget && model.kind == .softmax), let mapped = MappedFile(path: path) else { return nil }
+        return FileTruncationGuard.reading(mapped) { () -> ModelInput? in
+            fastRead(bytes: mapped.bytes, model: model, requireTarget: requireTarget, releasingPages: true)
+        }
+    }
+
+    /// `FastNumericCSV` on CSV text, or nil. A file it takes has one physical line per record
+    /// after the header (no quotes, no empty lines but at the end), so row r is on line r + 2.
+    /// Logistic targets are its 0/1 numbers, which are the class indices of the model's classes
+    /// "0" and "1".
+    static func fastRead(
+        bytes: UnsafeBufferPointer<UInt8>, model: SavedModel, requireTarget: Bool, releasingPages: Bool = false
+    ) -> ModelInput? {
+        guard !(requireTarget && model.kind == .softmax),
+              let table = FastNumericCSV.table(
+                  bytes: bytes, target: requireTarget ? model.target : nil, features: model.features,
+                  kind: requireTarget ? model.kind : .linear, releasingPages: releasingPages) else { return nil }
+        return ModelInput(features: table.features, targets: table.targets, lines: (0..<table.features.rows).map { $0 + 2 })
     }
 
     /// Reads CSV `contents`; `file` is used in errors only.
