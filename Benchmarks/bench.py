@@ -190,8 +190,30 @@ def main():
             outs = [peer("csv", which, csv17, os.path.join(DATA, "csv17.npy")) for _ in range(n)]
             csv[which] = med([o["seconds"] for o in outs])
             csv[which + "_mismatches"] = outs[0]["mismatches"]
+    # The same file as Excel's "CSV UTF-8" writes it (byte order mark, CRLF).
+    excel = os.path.join(DATA, "csv17_excel.csv")
+    cfg = config("csv17-excel", excel, "y", "linear")
+    loads, bloads = [], []
+    for _ in range(n):
+        s, _, _ = run_trainer(a.trainer, "run", cfg, env_extra={"TRAINER_CACHE_DIR": "off"})
+        loads.append(s["timing"]["load_seconds"])
+        if a.baseline:
+            b, _, _ = run_trainer(a.baseline, "run", cfg, env_extra={"TRAINER_CACHE_DIR": "off"})
+            bloads.append(b["timing"]["load_seconds"])
+    csv["excel_bytes"] = os.path.getsize(excel)
+    csv["excel_trainer"] = med(loads)
+    if a.baseline:
+        csv["excel_baseline"] = med(bloads)
+    if not a.skip_peers:
+        outs = [peer("csv", "pandas", excel, os.path.join(DATA, "csv17.npy")) for _ in range(n)]
+        csv["excel_pandas"] = med([o["seconds"] for o in outs])
+        csv["excel_pandas_mismatches"] = outs[0]["mismatches"]
     results["csv"] = csv
     log("csv", csv)
+
+    # --- predict --------------------------------------------------------------------------------
+    results["predict"] = predict(a, csv17)
+    log("predict", results["predict"])
 
     # --- exercise 5 -----------------------------------------------------------------------------
     cfg = config("ex5", ex5, "y", "linear", epochs=1000, batch_size="full", shuffle=False)
@@ -229,6 +251,39 @@ def main():
     with open(os.path.join(DATA, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
     write_markdown(results, a)
+
+
+def predict(a, csv17):
+    """`trainer predict` over the 200,000-row file with a model trained on it (wall time, output
+    to /dev/null), alternated with the baseline; pandas + numpy doing the same as the peer."""
+    cfg = config("csv17-model", csv17, "y", "linear")
+    with open(cfg) as f:
+        c = json.load(f)
+    c["data"]["standardize"] = True
+    with open(cfg, "w") as f:
+        json.dump(c, f)
+    run = os.path.join(RUNS, "csv17-model")
+    shutil.rmtree(run, ignore_errors=True)
+    subprocess.run([a.trainer, "run", cfg, "--quiet", "--name", "csv17-model"], check=True,
+                   env=dict(os.environ, TRAINER_CACHE_DIR=CACHE), stdout=subprocess.DEVNULL)
+
+    def timed(binary):
+        t0 = time.perf_counter()
+        subprocess.run([binary, "predict", run, "--data", csv17], check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - t0
+
+    walls, bwalls = [], []
+    for _ in range(a.repeats):
+        walls.append(timed(a.trainer))
+        if a.baseline:
+            bwalls.append(timed(a.baseline))
+    out = {"trainer": med(walls)}
+    if a.baseline:
+        out["baseline"] = med(bwalls)
+    if not a.skip_peers:
+        out["pandas"] = med([peer("pandas_predict", csv17, os.path.join(run, "model.json"))["seconds"] for _ in range(a.repeats)])
+    shutil.rmtree(run, ignore_errors=True)
+    return out
 
 
 def least_squares(a, big):

@@ -6,6 +6,8 @@
              Written by polars (shortest round-trip floats, ~2 GB).
 - csv17.csv: 200,000 x 101 (x0..x99, y) written with '%.17g' (17 significant digits), for the
              CSV-throughput target; every double must come back bit-exact.
+- csv17_excel.csv: csv17.csv as Excel's "CSV UTF-8" writes it (a UTF-8 byte order mark, CRLF
+             line endings).
 - ex5.csv:   100 x 3 (+ y), the exercise-5 size.
 Also writes big.npy / csv17.npy (the exact float64 values) for the peers and the bit-exact check.
 """
@@ -46,8 +48,18 @@ def big(rows=1_000_000, d=100, k=10):
 
 def csv17(rows=200_000, d=100):
     path = os.path.join(OUT, "csv17.csv")
-    if os.path.exists(path):
-        return
+    if not os.path.exists(path):
+        write_csv17(path, rows, d)
+    excel = os.path.join(OUT, "csv17_excel.csv")
+    if not os.path.exists(excel):
+        with open(path, "rb") as src, open(excel + ".tmp", "wb") as dst:
+            dst.write(b"\xef\xbb\xbf")
+            for line in src:
+                dst.write(line[:-1] + b"\r\n")
+        os.replace(excel + ".tmp", excel)
+
+
+def write_csv17(path, rows, d):
     rng = np.random.default_rng(17)
     # Mixed magnitudes so exponents vary: most values O(1), some tiny/huge.
     x = rng.standard_normal((rows, d + 1)) * np.exp(rng.uniform(-20, 20, (rows, d + 1)) * (rng.random((rows, d + 1)) < 0.1))

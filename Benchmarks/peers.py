@@ -143,6 +143,20 @@ def polars_csv(path):
     return time.perf_counter() - t0, df.to_numpy().astype(np.float64)
 
 
+def pandas_predict(path, model_json):
+    """What `trainer predict` does, the pandas way: read the file, standardize, multiply, write."""
+    import pandas as pd
+    with open(model_json) as f:
+        m = json.load(f)
+    t0 = time.perf_counter()
+    df = pd.read_csv(path)
+    x = df[m["features"]].to_numpy(dtype=np.float64)
+    z = (x - np.array(m["standardization"]["mean"])) / np.array(m["standardization"]["scale"])
+    prediction = z @ np.array(m["weights"]) + m["bias"]
+    pd.DataFrame({"prediction": prediction}).to_csv(os.devnull, index=False)
+    return time.perf_counter() - t0
+
+
 def csv_peer(which, path, exact_npy):
     seconds, values = {"pandas": pandas_csv, "polars": polars_csv}[which](path)
     exact = np.load(exact_npy)
@@ -158,6 +172,8 @@ if __name__ == "__main__":
         out = {"seconds": torch_epoch(args[0])}
     elif name == "csv":
         out = csv_peer(*args)
+    elif name == "pandas_predict":
+        out = {"seconds": pandas_predict(*args)}
     else:
         out = {"seconds": globals()[name]()}
     print(json.dumps(out))

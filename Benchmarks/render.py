@@ -124,6 +124,16 @@ def render(r, cpu, command):
     if "baseline" in c:
         w(f"| trainer {before} | {c['baseline']:.3f} | {mb / c['baseline']:.0f} | {ratio(c['baseline'], c['trainer'])} | |")
     w(f"| trainer, second run (binary cache) | {c['trainer_cached']:.3f} | — | | 0 by construction |")
+    if "excel_trainer" in c:
+        xmb = c["excel_bytes"] / 1e6
+        w(f"\nThe same file as Excel's \"CSV UTF-8\" writes it (UTF-8 byte order mark, CRLF line endings; {xmb:.0f} MB):\n")
+        w("| reader | seconds | MB/s | × |")
+        w("|---|---|---|---|")
+        w(f"| trainer | {c['excel_trainer']:.3f} | {xmb / c['excel_trainer']:.0f} | |")
+        if "excel_pandas" in c:
+            w(f"| pandas | {c['excel_pandas']:.3f} | {xmb / c['excel_pandas']:.0f} | {ratio(c['excel_pandas'], c['excel_trainer'])} |")
+        if "excel_baseline" in c:
+            w(f"| trainer {before} | {c['excel_baseline']:.3f} | {xmb / c['excel_baseline']:.0f} | {ratio(c['excel_baseline'], c['excel_trainer'])} |")
     w("\nThe CSV rate depends on how busy the shared machine is: round 6's parser measured 787–1067 MB/s across "
       "that round's suite runs.\n")
     big = r["epochs"][0]
@@ -136,6 +146,20 @@ def render(r, cpu, command):
     if soft:
         w(f"The same file as softmax data (integer labels, a column skipped): first load {soft['load_first']:.2f} s.")
     w("")
+
+    p = r.get("predict")
+    if p:
+        w("## `trainer predict` on the 200,000 × 101 file\n")
+        w("A linear model trained on the file predicts every row of it; whole process, predictions "
+          "written as CSV to `/dev/null`. pandas: `read_csv`, standardize, multiply, `to_csv`.\n")
+        w(f"| | seconds | × |")
+        w("|---|---|---|")
+        w(f"| trainer | {p['trainer']:.3f} | |")
+        if "pandas" in p:
+            w(f"| pandas + numpy | {p['pandas']:.3f} | {ratio(p['pandas'], p['trainer'])} |")
+        if "baseline" in p:
+            w(f"| trainer {before} | {p['baseline']:.3f} | {ratio(p['baseline'], p['trainer'])} |")
+        w("")
 
     out.extend(render_solve(r["solve"], before))
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command for the whole benchmark suite: builds trainer in release, generates the seeded
-# data (once; ~3 GB under Benchmarks/data/, git-ignored), runs trainer and its peers, and
+# data (once; ~4 GB under Benchmarks/data/, git-ignored), runs trainer and its peers, and
 # writes BENCHMARKS.md. Extra arguments go to bench.py (e.g. --repeats 5, --baseline <binary>,
 # --skip-peers, --only solve to re-run the least-squares section alone and splice it in).
 set -euo pipefail
