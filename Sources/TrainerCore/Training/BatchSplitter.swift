@@ -305,9 +305,9 @@ final class HalfBatchJob: @unchecked Sendable {
     /// the same rows twice (155–1,975 of an epoch's 3,907 jobs were taken over, 99–224 with the
     /// wait; linear loop medians 89.2 → 85.0 ms, 40 alternated runs). `gatheringAhead` is only
     /// a hint; the claim alone decides who computes. Either way the same rows get the same
-    /// arithmetic from a 64-byte-aligned copy (`gathered` here, `gathered` or `ahead` on the helper), so the bits
-    /// do not depend on who computed it. `sleepAfterwards`: the epoch ends here, so the
-    /// helper should block rather than spin until the next job.
+    /// arithmetic from a 64-byte-aligned copy (`gathered` here, `gathered` or `ahead` on the
+    /// helper), so the bits do not depend on who computed it. `sleepAfterwards`: the epoch ends
+    /// here, so the helper should block rather than spin until the next job.
     func finishSecondHalf(sleepAfterwards: Bool) {
         if sleepAfterwards { expectingWork.store(false, ordering: .relaxed) }
         let target = generation.load(ordering: .relaxed)
