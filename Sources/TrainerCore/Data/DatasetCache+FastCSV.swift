@@ -6,8 +6,9 @@ import Darwin
 import Dispatch
 
 /// A parallel fast path for the common case of `DatasetLoader`: a plain numeric CSV file (no
-/// quotes, no empty lines but at the end; LF or CRLF line endings; an optional UTF-8 byte order mark) loaded
-/// for linear or logistic regression, or for softmax regression (`ChunkLabels`). It returns exactly the `Dataset` the
+/// quotes but around header names, no empty lines but at the end; LF or CRLF line endings; an
+/// optional UTF-8 byte order mark) loaded for linear or logistic regression, or for softmax
+/// regression (`ChunkLabels`), or read for `ModelInput` (`table`). It returns exactly what the
 /// general loader would, or `nil` the moment anything falls outside that case — then the
 /// general loader runs from the start and produces its result or its precise error. It never
 /// reports an error itself.
@@ -80,7 +81,8 @@ enum FastNumericCSV {
         // must be plain and unique, and may be quoted (R's `write.csv` quotes them).
         guard let base = bytes.baseAddress, let nl = memchr(base, Int32(newline), count) else { return nil }
         let lineFeedIndex = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
-        let headerEnd = lineFeedIndex > headerStart && bytes[lineFeedIndex - 1] == carriageReturn ? lineFeedIndex - 1 : lineFeedIndex
+        let crlf = lineFeedIndex > headerStart && bytes[lineFeedIndex - 1] == carriageReturn
+        let headerEnd = crlf ? lineFeedIndex - 1 : lineFeedIndex
         var header: [String] = []
         var fieldStart = headerStart
         for i in headerStart...headerEnd {
