@@ -91,6 +91,28 @@ struct DatasetCacheFastCSVTests {
         }
     }
 
+    /// Quoted fields without quotes or line breaks inside: numbers (Python's `QUOTE_ALL`,
+    /// `QUOTE_NONNUMERIC`), labels (R quotes factor levels) and skipped text holding commas.
+    @Test func simpleQuotedFieldsMatchTheGeneralLoader() throws {
+        let numbers = "\"a\",\"b\",\"y\"\r\n\"1.5\",\" -2e-3 \",\"7\"\r\n\"0\",1,\"3\"\r\n"
+        let fast = try #require(Self.fastLoad(numbers))
+        Self.expectSame(fast, try Self.generalLoad(numbers))
+        #expect(fast.features.values == [1.5, -2e-3, 0, 1])
+        let labels = "x,name,y\n1,\"Braund, Mr. Owen\",\"setosa\"\n2,plain,versicolor\n3,\"\",\"setosa\"\n"
+        let softmax = try #require(Self.fastLoad(labels, features: ["x"], kind: .softmax))
+        Self.expectSame(softmax, try Self.generalLoad(labels, features: ["x"], kind: .softmax))
+        #expect(softmax.classes == ["setosa", "versicolor"] && softmax.targets == [0, 1, 0])
+        let logistic = "x,y\n1,\"1\"\n2,\"0.0\"\n"
+        Self.expectSame(try #require(Self.fastLoad(logistic, kind: .logistic)), try Self.generalLoad(logistic, kind: .logistic))
+        // A big file with a quoted text column on every row, split between the workers.
+        let big = Self.bigText().split(separator: "\n").enumerated().map { i, line in
+            i == 0 ? "name," + line : "\"row \(i), \(i % 3 == 0 ? "even" : "odd")\"," + line
+        }.joined(separator: "\n") + "\n"
+        let quoted = try #require(Self.fastLoad(big, features: ["a", "b", "c"]))
+        Self.expectSame(quoted, try Self.generalLoad(big, features: ["a", "b", "c"]))
+        Self.expectSame(quoted, try #require(Self.fastLoad(Self.bigText(), features: ["a", "b", "c"])))
+    }
+
     /// Empty lines at the end of a file (an extra newline, often) are skipped, as the general
     /// loader skips them, and a lone CR ending the last line is a line ending there too;
     /// elsewhere both still decline (see `irregularFilesAreLeftToTheGeneralLoader`).
@@ -107,7 +129,12 @@ struct DatasetCacheFastCSVTests {
     }
 
     @Test(arguments: [
-        "x,y\n\"1\",2\n",           // quotes
+        "x,y\n\"1\"\"\",2\n",       // a doubled quote inside a quoted field
+        "x,y\n\"1\n\",2\n",         // a line break inside a quoted field
+        "x,y\n\"1\"5,2\n",          // text after the closing quote
+        "x,y\n1\"5,2\n",            // a quote inside an unquoted field
+        "x,y\n1,\"2",               // no closing quote
+        "x,y\n\"\",2\n",            // an empty quoted value
         "x,y\n1,2\r3,4\n",         // a lone carriage return (a line break to the general loader)
         "x,y\n1\r,2\n",            // … ending a field that is not the last
         "x,y\r1,2\r\n",            // … in the header line
@@ -172,7 +199,7 @@ struct DatasetCacheFastCSVTests {
         #expect(Self.fastLoad("x,y\n1, 3\n2,4\n", kind: .softmax) == nil)               // blank around a label
         #expect(Self.fastLoad("x,y\n1,3\t\n2,4\n", kind: .softmax) == nil)
         #expect(Self.fastLoad("x,y\n1,\n2,4\n", kind: .softmax) == nil)                 // empty label
-        #expect(Self.fastLoad("x,y\n1,\"a\"\n2,b\n", kind: .softmax) == nil)           // quoted
+        #expect(Self.fastLoad("x,y\n1,\" a\"\n2,b\n", kind: .softmax) == nil)          // blank inside quotes
         let invalidUTF8 = Array("x,y\n1,a".utf8) + [0xFF] + Array("\n2,b\n".utf8)         // a label that is not UTF-8
         #expect(Self.fastLoad(bytes: invalidUTF8, kind: .softmax) == nil)
         #expect(Self.fastLoad(text, target: "nope") == nil)

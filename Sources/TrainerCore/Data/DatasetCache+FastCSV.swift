@@ -5,9 +5,9 @@ import Darwin
 #endif
 import Dispatch
 
-/// A parallel fast path for the common case of `DatasetLoader`: a plain numeric CSV file (no
-/// quotes but around header names, no empty lines but at the end; LF or CRLF line endings; an
-/// optional UTF-8 byte order mark) loaded for linear or logistic regression, or for softmax
+/// A parallel fast path for the common case of `DatasetLoader`: a plain numeric CSV file (fields
+/// may be quoted, but hold no quote or line break; no empty lines but at the end; LF or CRLF
+/// line endings; an optional UTF-8 byte order mark) loaded for linear or logistic regression, or for softmax
 /// regression (`ChunkLabels`), or read for `ModelInput` (`table`). It returns exactly what the
 /// general loader would, or `nil` the moment anything falls outside that case — then the
 /// general loader runs from the start and produces its result or its precise error. It never
@@ -222,9 +222,31 @@ enum FastNumericCSV {
         return rows
     }
 
+    /// The content of the quoted field whose opening quote is at `start`: the bytes up to the
+    /// next quote, or nil when there is none before a line break or the chunk's end. The caller
+    /// then requires a delimiter right after that quote, so a doubled quote (`""` inside the
+    /// field) declines too: with no quote or line break inside, a quoted field means what it
+    /// holds, as the general reader reads it (quotes removed, then blanks trimmed).
+    @inline(__always)
+    private static func quotedContent(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, to: Int) -> Range<Int>? {
+        var q = start + 1
+        while q < to {
+            let b = bytes[q]
+            if b == quote { return (start + 1)..<q }
+            if b == newline || b == carriageReturn { return nil }
+            q += 1
+        }
+        return nil
+    }
+
     /// Parses the records in `[from, to)` into rows `firstRow..<firstRow + rows`; false on
-    /// anything the general loader must handle (wrong field count, empty line, quotes, a lone
-    /// carriage return, a value that is not a finite number).
+    /// anything the general loader must handle (wrong field count, empty line, a quote inside a
+    /// field or a quoted field holding a quote or a line break, a lone carriage return, a value
+    /// that is not a finite number).
+    ///
+    /// Line breaks inside quotes would also break the row count (one row per line feed), which
+    /// is why they decline: a chunk cut inside such a field fails on its stray closing quote,
+    /// and the chunk holding the opening quote fails at the line break.
     ///
     /// A record ends with LF or CRLF: a carriage return ends a field only when it is the last
     /// field's and a line feed follows (chunks end after a line feed, so the pair is never
@@ -243,8 +265,16 @@ enum FastNumericCSV {
                 let slot = columnSlots[c]
                 var value = 0.0
                 if slot == -1, let labels {
-                    while p < to, bytes[p] != comma, bytes[p] != newline, bytes[p] != carriageReturn { p += 1 }
-                    guard let id = labels.id(ofLabelIn: start..<p, of: bytes) else { return false }
+                    var label = start..<start
+                    if p < to && bytes[p] == quote {
+                        guard let content = quotedContent(bytes, at: p, to: to) else { return false }
+                        label = content
+                        p = content.upperBound + 1
+                    } else {
+                        while p < to, bytes[p] != comma, bytes[p] != newline, bytes[p] != carriageReturn { p += 1 }
+                        label = start..<p
+                    }
+                    guard let id = labels.id(ofLabelIn: label, of: bytes) else { return false }
                     value = Double(id)
                 } else if slot != Int.min {
                     // Parse and find the delimiter in one pass; anything unusual after the
@@ -252,16 +282,27 @@ enum FastNumericCSV {
                     var (result, stop) = DecimalParser.parsePrefix(bytes, from: p, to: to)
                     p = stop
                     if p < to, bytes[p] != comma, bytes[p] != newline, bytes[p] != carriageReturn {
-                        while p < to, bytes[p] != comma, bytes[p] != newline, bytes[p] != carriageReturn { p += 1 }
-                        result = DecimalParser.parse(UnsafeBufferPointer(rebasing: bytes[start..<p]))
+                        if bytes[start] == quote {
+                            // A quoted number (Python's QUOTE_ALL / QUOTE_NONNUMERIC write them).
+                            guard let content = quotedContent(bytes, at: start, to: to) else { return false }
+                            p = content.upperBound + 1
+                            result = DecimalParser.parse(UnsafeBufferPointer(rebasing: bytes[content]))
+                        } else {
+                            while p < to, bytes[p] != comma, bytes[p] != newline, bytes[p] != carriageReturn { p += 1 }
+                            result = DecimalParser.parse(UnsafeBufferPointer(rebasing: bytes[start..<p]))
+                        }
                     }
                     guard case .value(let v)? = result else { return false }
                     value = v
+                } else if p < to && bytes[p] == quote {
+                    // A skipped quoted field (a name with commas in it, say).
+                    guard let content = quotedContent(bytes, at: p, to: to) else { return false }
+                    p = content.upperBound + 1
                 } else {
                     while p < to {
                         let b = bytes[p]
                         if b == comma || b == newline || b == carriageReturn { break }
-                        // A skipped column: anything but quotes.
+                        // A skipped column: anything but quotes inside an unquoted field.
                         if b == quote { return false }
                         p += 1
                     }
