@@ -141,6 +141,8 @@ struct DatasetCacheFastCSVTests {
         "x,y\r\n1,2\r\n\r\n3,4\r\n", // an empty CRLF line
         "x,y\n1,2\n\n3,4\n",        // empty line
         "x,y\n1,\n",                // empty value
+        "x,y\n1,",                  // … at the very end of the file
+        "x,y\n1,2\n3,",             // … after a complete record
         "x,y\n1,2,3\n",             // too many fields
         "x,y\n1\n",                 // too few fields
         "x,y\n1,abc\n",             // non-numeric

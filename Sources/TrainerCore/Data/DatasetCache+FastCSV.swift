@@ -72,6 +72,10 @@ enum FastNumericCSV {
         // lines, which the general loader skips: parse up to the last record's text.
         var count = bytes.count
         while count > 0, bytes[count - 1] == newline || bytes[count - 1] == carriageReturn { count -= 1 }
+        // An empty last field at the very end ("x,y\n1,") is missing: the general loader's. It
+        // is also the one place a field could start at the end of the data, where the number
+        // parser would read one byte past it (it needs a byte to look at).
+        guard count > 0, bytes[count - 1] != comma else { return nil }
         // A UTF-8 byte order mark (Excel's "CSV UTF-8" writes one) is skipped, as the general
         // loader skips it.
         let hasBOM = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF

@@ -50,7 +50,9 @@ enum DecimalParser {
     /// (stop is then after the sign, for the nan/inf check).
     ///
     /// Lets a CSV scanner parse a field and find its delimiter in one pass (`FastNumericCSV`)
-    /// instead of finding the delimiter first and parsing the bytes a second time.
+    /// instead of finding the delimiter first and parsing the bytes a second time. Requires
+    /// `start < end`: it reads `bytes[start]` before any bound check (the hot path of the CSV
+    /// fast path, which never starts a field at its end).
     static func parsePrefix(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (Result?, Int) {
         var p = start
         var negative = false
