@@ -214,3 +214,85 @@ struct DatasetCacheFastCSVTests {
         #expect(Self.fastLoad(text, features: ["x"]) != nil)
     }
 }
+
+/// Empty fields under `data.missing` on the fast path: the same dataset (NaN where a feature is
+/// imputed, rows left out) and the same counts as the general loader, or a decline where the
+/// general loader reports an error or the fast path cannot be exact.
+struct FastCSVMissingValueTests {
+    static func fast(
+        _ text: String, _ policy: MissingValuePolicy, features: [String]? = nil, kind: ModelKind = .linear
+    ) -> LoadedDataset? {
+        Array(text.utf8).withUnsafeBufferPointer {
+            FastNumericCSV.table(bytes: $0, target: "y", features: features, kind: kind, missing: policy)?
+                .loaded(target: "y", sourcePath: "t.csv", policy: policy)
+        }
+    }
+
+    static func general(
+        _ text: String, _ policy: MissingValuePolicy, features: [String]? = nil, kind: ModelKind = .linear
+    ) throws -> LoadedDataset {
+        try DatasetLoader.load(contents: Array(text.utf8), sourcePath: "t.csv", target: "y", features: features, kind: kind, missing: policy)
+    }
+
+    static func expectSame(_ a: LoadedDataset, _ b: LoadedDataset) {
+        DatasetCacheFastCSVTests.expectSame(a.dataset, b.dataset)
+        #expect(a.missing == b.missing)
+    }
+
+    @Test(arguments: [MissingValuePolicy.imputeMean, .dropRow])
+    func emptyFeaturesMatchTheGeneralLoader(policy: MissingValuePolicy) throws {
+        // Empty, blank and quoted-empty fields; a skipped column's empty field is not counted.
+        let text = "a,b,skip,y\n1,,x,3\n 4 ,\t,,6\n\"\",8,,9\n10,11,z,12\n"
+        let fast = try #require(Self.fast(text, policy, features: ["a", "b"]))
+        Self.expectSame(fast, try Self.general(text, policy, features: ["a", "b"]))
+        #expect(fast.missing.missingValues == 3)
+        #expect(fast.missing.droppedRows == (policy == .dropRow ? 3 : 0))
+    }
+
+    @Test func emptyTargetsAreDroppedOrDeclined() throws {
+        let text = "a,y\n1,\n2,5\n3, \n4,7\n"
+        let dropped = try #require(Self.fast(text, .dropRow))
+        Self.expectSame(dropped, try Self.general(text, .dropRow))
+        #expect(dropped.dataset.targets == [5, 7])
+        // impute_mean fills features only: the general loader reports the empty target.
+        #expect(Self.fast(text, .imputeMean) == nil)
+        #expect(throws: DataError.self) { try Self.general(text, .imputeMean) }
+        // Logistic: the dropped rows' targets are never checked, as the general loader skips them.
+        let logistic = "a,b,y\n1,,7\n2,3,1\n4,5,0\n"
+        Self.expectSame(try #require(Self.fast(logistic, .dropRow, kind: .logistic)), try Self.general(logistic, .dropRow, kind: .logistic))
+    }
+
+    @Test func softmaxImputesButLeavesRowsToDropToTheGeneralLoader() throws {
+        let text = "a,y\n1,cat\n,dog\n3,cat\n"
+        let imputed = try #require(Self.fast(text, .imputeMean, kind: .softmax))
+        Self.expectSame(imputed, try Self.general(text, .imputeMean, kind: .softmax))
+        // The classes must come from the rows kept ("bird" only in a dropped row).
+        let dropping = "a,y\n1,cat\n,bird\n3,dog\n"
+        #expect(Self.fast(dropping, .dropRow, kind: .softmax) == nil)
+        #expect(try Self.general(dropping, .dropRow, kind: .softmax).dataset.classes == ["cat", "dog"])
+        #expect(Self.fast("a,y\n1,cat\n2,\n3,dog\n", .imputeMean, kind: .softmax) == nil, "an empty label")
+    }
+
+    @Test func noRowLeftAndErrorsAreLeftToTheGeneralLoader() {
+        #expect(Self.fast("a,y\n,1\n,2\n", .dropRow) == nil)
+        #expect(Self.fast("a,y\n1,2\n,3\n", .error) == nil)
+        #expect(Self.fast("a,y\nabc,2\n,3\n", .dropRow) == nil, "junk in another row")
+    }
+
+    /// Empty fields spread over a file big enough for every chunk to see some.
+    @Test(arguments: [MissingValuePolicy.imputeMean, .dropRow])
+    func manyRowsWithEmptyFieldsMatchTheGeneralLoader(policy: MissingValuePolicy) throws {
+        var rng = SeededGenerator(seed: 9)
+        var lines = ["a,b,y"]
+        for _ in 0..<20_000 {
+            let a = rng.nextBounded(10) == 0 ? "" : "\(rng.nextGaussian())"
+            let b = rng.nextBounded(25) == 0 ? " " : "\(rng.nextGaussian())"
+            let y = policy == .dropRow && rng.nextBounded(50) == 0 ? "" : "\(rng.nextGaussian())"
+            lines.append("\(a),\(b),\(y)")
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        let fast = try #require(Self.fast(text, policy))
+        Self.expectSame(fast, try Self.general(text, policy))
+        #expect(fast.missing.missingValues > 2_000)
+    }
+}

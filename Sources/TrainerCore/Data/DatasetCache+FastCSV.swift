@@ -26,6 +26,11 @@ enum FastNumericCSV {
         let values: UnsafeMutablePointer<Double>
         let targets: UnsafeMutablePointer<Double>
         let failed: UnsafeMutablePointer<Bool>
+        /// Empty fields each chunk found in the columns used (policies other than `.error`).
+        let missing: UnsafeMutablePointer<Int>
+        /// `.dropRow`: whether each row is to be dropped.
+        let dropped: UnsafeMutablePointer<Bool>
+        let policy: MissingValuePolicy
         /// Softmax only: each chunk's distinct labels (a row's target is its label's id in its
         /// chunk's table until `ChunkLabels.encode` turns it into a class index).
         let labels: [ChunkLabels]?
@@ -45,12 +50,8 @@ enum FastNumericCSV {
         bytes: UnsafeBufferPointer<UInt8>, sourcePath: String, target: String, features: [String]?, kind: ModelKind,
         releasingPages: Bool = false
     ) -> Dataset? {
-        guard let table = table(
-            bytes: bytes, target: target, features: features, kind: kind, releasingPages: releasingPages),
-            let targets = table.targets else { return nil }
-        return Dataset(
-            featureNames: table.featureNames, features: table.features, targetName: target, targets: targets,
-            classes: table.classes, sourcePath: sourcePath)
+        table(bytes: bytes, target: target, features: features, kind: kind, releasingPages: releasingPages)?
+            .loaded(target: target, sourcePath: sourcePath, policy: .error)?.dataset
     }
 
     /// What a file holds for the columns asked for: the features, and the target's values
@@ -60,13 +61,31 @@ enum FastNumericCSV {
         var features: Matrix
         var targets: [Double]?
         var classes: [String]?
+        /// Empty fields in the columns used, and rows left out, under `missing` (as
+        /// `MissingValueReport` counts them).
+        var missingValues = 0
+        var droppedRows = 0
+
+        /// As `DatasetLoader` returns it, when a target was read.
+        func loaded(target: String, sourcePath: String, policy: MissingValuePolicy) -> LoadedDataset? {
+            guard let targets else { return nil }
+            return LoadedDataset(
+                dataset: Dataset(
+                    featureNames: featureNames, features: features, targetName: target, targets: targets,
+                    classes: classes, sourcePath: sourcePath),
+                missing: MissingValueReport(policy: policy, missingValues: missingValues, droppedRows: droppedRows))
+        }
     }
 
     /// `load`'s parse, with the target optional (`nil`: only the features are read, as
-    /// `ModelInput` reads a file to predict; then `kind` does not matter).
+    /// `ModelInput` reads a file to predict; then `kind` does not matter), and empty fields
+    /// handled by `missing` as `DatasetLoader.load(contents:…missing:)` handles them: `.imputeMean`
+    /// stores NaN for an empty feature, `.dropRow` leaves out every row holding one (feature or
+    /// target). What those loaders report as an error (an empty target under `.imputeMean`, no
+    /// row left) and softmax rows to drop (the classes must come from the rows kept) decline.
     static func table(
         bytes: UnsafeBufferPointer<UInt8>, target: String?, features: [String]?, kind: ModelKind,
-        releasingPages: Bool = false
+        missing policy: MissingValuePolicy = .error, releasingPages: Bool = false
     ) -> Table? {
         // Line endings at the very end of the file can only end the last record or make empty
         // lines, which the general loader skips: parse up to the last record's text.
@@ -160,7 +179,15 @@ enum FastNumericCSV {
         let chunkBounds = bounds, chunkRows = rowStarts
         let labelTables = kind == .softmax && targetIndex != nil ? (0..<chunks).map { _ in ChunkLabels() } : nil
         var failed = [Bool](repeating: false, count: chunks)
-        // One unused slot without a target, so the buffer always has an address.
+        let missingCounts = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
+        missingCounts.initialize(repeating: 0)
+        // One unused slot when no row can be dropped (or no target), so each buffer has an address.
+        let dropped = UnsafeMutableBufferPointer<Bool>.allocate(capacity: policy == .dropRow ? rows : 1)
+        dropped.initialize(repeating: false)
+        defer {
+            missingCounts.deallocate()
+            dropped.deallocate()
+        }
         var targets = [Double](repeating: 0, count: targetIndex == nil ? 1 : rows)
         // Every value is written by a worker (or the result is discarded), so no zero fill.
         var values = [Double](unsafeUninitializedCapacity: rows * d) { buffer, count in
@@ -172,10 +199,11 @@ enum FastNumericCSV {
                 failed.withUnsafeMutableBufferPointer { f in
                     let shared = Shared(
                         bytes: bytes, values: v.baseAddress!, targets: t.baseAddress!, failed: f.baseAddress!,
+                        missing: missingCounts.baseAddress!, dropped: dropped.baseAddress!, policy: policy,
                         labels: labelTables)
                     DispatchQueue.concurrentPerform(iterations: chunks) { w in
                         let ok = parseChunk(
-                            shared, from: chunkBounds[w], to: chunkBounds[w + 1], firstRow: chunkRows[w],
+                            shared, chunk: w, from: chunkBounds[w], to: chunkBounds[w + 1], firstRow: chunkRows[w],
                             rows: chunkRows[w + 1] - chunkRows[w], columnSlots: columnSlots, d: d,
                             labels: shared.labels?[w])
                         shared.failed[w] = !ok
@@ -186,9 +214,21 @@ enum FastNumericCSV {
                 }
             }
         }
-        guard !failed.contains(true), let matrix = try? Matrix(rows: rows, columns: d, values: values) else { return nil }
+        guard !failed.contains(true) else { return nil }
+        let missingValues = missingCounts.reduce(0, +)
+        var kept = rows
+        if policy == .dropRow && missingValues > 0 {
+            guard labelTables == nil else { return nil }
+            kept = compact(values: &values, targets: &targets, hasTargets: targetIndex != nil, dropped: dropped, rows: rows, d: d)
+            guard kept > 0 else { return nil }
+        }
+        guard let matrix = try? Matrix(rows: kept, columns: d, values: values) else { return nil }
         let featureNames = featureIndices.map { header[$0] }
-        guard targetIndex != nil else { return Table(featureNames: featureNames, features: matrix, targets: nil, classes: nil) }
+        guard targetIndex != nil else {
+            return Table(
+                featureNames: featureNames, features: matrix, targets: nil, classes: nil,
+                missingValues: missingValues, droppedRows: rows - kept)
+        }
         var classes: [String]?
         if kind == .logistic {
             var ones = 0.0
@@ -196,7 +236,7 @@ enum FastNumericCSV {
                 guard y == 0 || y == 1 else { return nil }
                 ones += y
             }
-            guard ones > 0, ones < Double(rows) else { return nil }
+            guard ones > 0, ones < Double(kept) else { return nil }
             // The general loader stores logistic targets as exactly 0 or 1 (never -0.0).
             for i in targets.indices where targets[i] == 0 { targets[i] = 0 }
             classes = ["0", "1"]
@@ -204,7 +244,32 @@ enum FastNumericCSV {
             guard let encoded = ChunkLabels.encode(labelTables, bytes: bytes, chunkRows: chunkRows, targets: &targets) else { return nil }
             classes = encoded
         }
-        return Table(featureNames: featureNames, features: matrix, targets: targets, classes: classes)
+        return Table(
+            featureNames: featureNames, features: matrix, targets: targets, classes: classes,
+            missingValues: missingValues, droppedRows: rows - kept)
+    }
+
+    /// Moves the rows not `dropped` to the front, in order, and cuts both arrays to them;
+    /// returns how many were kept. Rows only move towards the front, so one pass in order never
+    /// overwrites a row it has still to read.
+    private static func compact(
+        values: inout [Double], targets: inout [Double], hasTargets: Bool, dropped: UnsafeMutableBufferPointer<Bool>,
+        rows: Int, d: Int
+    ) -> Int {
+        var kept = 0
+        values.withUnsafeMutableBufferPointer { v in
+            guard let base = v.baseAddress else { return }
+            for r in 0..<rows where !dropped[r] {
+                if kept != r {
+                    (base + kept * d).update(from: base + r * d, count: d)
+                    if hasTargets { targets[kept] = targets[r] }
+                }
+                kept += 1
+            }
+        }
+        values.removeSubrange((kept * d)...)
+        if hasTargets { targets.removeSubrange(kept...) }
+        return kept
     }
 
     private static let comma = UInt8(ascii: ",")
@@ -256,14 +321,17 @@ enum FastNumericCSV {
     /// field's and a line feed follows (chunks end after a line feed, so the pair is never
     /// split between two chunks).
     private static func parseChunk(
-        _ shared: Shared, from: Int, to: Int, firstRow: Int, rows: Int, columnSlots: [Int], d: Int,
+        _ shared: Shared, chunk: Int, from: Int, to: Int, firstRow: Int, rows: Int, columnSlots: [Int], d: Int,
         labels: ChunkLabels?
     ) -> Bool {
         let bytes = shared.bytes
         let columns = columnSlots.count
+        let policy = shared.policy
+        var missing = 0
         var p = from
         for r in 0..<rows {
             let row = shared.values + (firstRow + r) * d
+            var missingInRow = 0
             for c in 0..<columns {
                 let start = p
                 let slot = columnSlots[c]
@@ -278,8 +346,14 @@ enum FastNumericCSV {
                         while p < to, bytes[p] != comma, bytes[p] != newline, bytes[p] != carriageReturn { p += 1 }
                         label = start..<p
                     }
-                    guard let id = labels.id(ofLabelIn: label, of: bytes) else { return false }
-                    value = Double(id)
+                    if let id = labels.id(ofLabelIn: label, of: bytes) {
+                        value = Double(id)
+                    } else {
+                        // An empty label is a missing target: only `.dropRow` takes it (the
+                        // caller then declines softmax rows to drop, see `table`).
+                        guard policy == .dropRow, label.allSatisfy({ DecimalParser.isBlank(bytes[$0]) }) else { return false }
+                        missingInRow += 1
+                    }
                 } else if slot != Int.min {
                     // Parse and find the delimiter in one pass; anything unusual after the
                     // number (blanks, junk) goes through the trimming parser on the whole field.
@@ -296,8 +370,16 @@ enum FastNumericCSV {
                             result = DecimalParser.parse(UnsafeBufferPointer(rebasing: bytes[start..<p]))
                         }
                     }
-                    guard case .value(let v)? = result else { return false }
-                    value = v
+                    if case .value(let v)? = result {
+                        value = v
+                    } else {
+                        // Off the hot path: an empty field (nothing, blanks or `""`) under a
+                        // policy; a missing target only with `.dropRow`.
+                        let empty = result == nil ? p == start : result == .empty
+                        guard empty, policy == .dropRow || (policy == .imputeMean && slot >= 0) else { return false }
+                        value = policy == .imputeMean ? .nan : 0
+                        missingInRow += 1
+                    }
                 } else if p < to && bytes[p] == quote {
                     // A skipped quoted field (a name with commas in it, say).
                     guard let content = quotedContent(bytes, at: p, to: to) else { return false }
@@ -326,7 +408,12 @@ enum FastNumericCSV {
                 }
                 p += 1
             }
+            if missingInRow > 0 {
+                missing += missingInRow
+                if policy == .dropRow { shared.dropped[firstRow + r] = true }
+            }
         }
+        shared.missing[chunk] = missing
         return true
     }
 }
