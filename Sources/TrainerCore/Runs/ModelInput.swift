@@ -41,10 +41,21 @@ public struct ModelInput: Sendable {
     static func fastRead(
         bytes: UnsafeBufferPointer<UInt8>, model: SavedModel, requireTarget: Bool, releasingPages: Bool = false
     ) -> ModelInput? {
+        // A model trained with impute_mean fills empty feature fields with its means: the fast
+        // path marks them NaN (nothing else loads as NaN), replaced here.
+        let means = model.imputationMeans
         guard !(requireTarget && model.kind == .softmax),
-              let table = FastNumericCSV.table(
+              var table = FastNumericCSV.table(
                   bytes: bytes, target: requireTarget ? model.target : nil, features: model.features,
-                  kind: requireTarget ? model.kind : .linear, releasingPages: releasingPages) else { return nil }
+                  kind: requireTarget ? model.kind : .linear, missing: means == nil ? .error : .imputeMean,
+                  releasingPages: releasingPages) else { return nil }
+        if let means, table.missingValues > 0 {
+            let d = table.features.columns
+            guard means.count == d else { return nil }
+            for i in table.features.values.indices where table.features.values[i].isNaN {
+                table.features.values[i] = means[i % d]
+            }
+        }
         return ModelInput(features: table.features, targets: table.targets, lines: (0..<table.features.rows).map { $0 + 2 })
     }
 
