@@ -54,17 +54,16 @@ public enum DatasetLoader {
             let bytes = try FileBytes.contents(ofFile: path)
             return try load(contents: bytes, sourcePath: path, target: target, features: features, kind: kind, missing: policy)
         }
-        guard missing == .error else {
-            // A file without an empty field in the columns used gives the same dataset under
-            // every policy, with nothing to report, so it shares the default policy's cache
-            // entry: the parse (fast path, else general reader, both applying the policy) runs
-            // inside the cache's load and stores only such a dataset. A file with empty fields
-            // leaves the load with its result in `withEmptyFields` and is not cached (its
-            // report would not survive the cache). Before, every run under a policy read the
-            // file with the general reader: 1.74–3.11 s for the 409 MB benchmark file, against
-            // 0.39–0.41 s on the fast path and 0.029 s from the cache (Benchmarks/NOTES.md).
+        // A file without an empty field in the columns used gives the same dataset under every
+        // policy, with nothing to report, so it shares the default policy's cache entry: the
+        // parse (fast path, else general reader, both applying the policy) runs inside the
+        // cache's load and stores only such a dataset; a file with empty fields leaves the load
+        // with its result in `withEmptyFields`. Before, every run under a policy read the file
+        // with the general reader: 1.74–3.11 s for the 409 MB benchmark file, against
+        // 0.39–0.41 s on the fast path and 0.029 s from the cache (Benchmarks/NOTES.md).
+        func cleanFilesShared() throws(DataError) -> LoadedDataset {
             var withEmptyFields: LoadedDataset?
-            let notClean = DataError(file: path, reason: "has empty fields (not cached)")
+            let notClean = DataError(file: path, reason: "has empty fields")
             do {
                 let dataset = try cache.load(path: path, selection: selection) { () throws(DataError) in
                     let loaded: LoadedDataset
@@ -76,6 +75,33 @@ public enum DatasetLoader {
                 return LoadedDataset(dataset: dataset, missing: MissingValueReport(policy: missing))
             } catch {
                 if let withEmptyFields { return withEmptyFields }
+                throw error
+            }
+        }
+        switch missing {
+        case .error:
+            break
+        case .dropRow:
+            // Not cached with empty fields: the rows dropped cannot be counted from the result.
+            return try cleanFilesShared()
+        case .imputeMean:
+            // With empty fields, cached under its own key: every empty field is a NaN in the
+            // result (nothing else loads as NaN), so the count comes back from the entry.
+            var clean: LoadedDataset?
+            let isClean = DataError(file: path, reason: "has no empty field")
+            do {
+                let dataset = try cache.load(path: path, selection: selection + "\nmissing=impute_mean") { () throws(DataError) in
+                    let loaded = try cleanFilesShared()
+                    guard loaded.missing.missingValues > 0 else {
+                        clean = loaded
+                        throw isClean
+                    }
+                    return loaded.dataset
+                }
+                let missingValues = dataset.features.values.reduce(0) { $1.isNaN ? $0 + 1 : $0 }
+                return LoadedDataset(dataset: dataset, missing: MissingValueReport(policy: .imputeMean, missingValues: missingValues))
+            } catch {
+                if let clean { return clean }
                 throw error
             }
         }
