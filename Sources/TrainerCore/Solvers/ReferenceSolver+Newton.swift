@@ -132,48 +132,50 @@ extension ReferenceSolver {
 
     /// ∇²f(θ) in θ's layout: blocks (1/m) X̃ᵀ diag(p_k(δ_kl − p_l)) X̃ for class pairs (k, l),
     /// plus λ on the weight diagonal. Logistic is the K = 1 case with weights p(1 − p).
+    ///
+    /// Each block is a weighted Gram matrix whose weights have one sign — p_k(1 − p_k) ≥ 0 on
+    /// the diagonal pairs, −p_k·p_l ≤ 0 off it — so all K(K+1)/2 of them come from one pass of
+    /// `BLAS.scaledGrams` (√|w| times each row, `dsyrk`, the sign as its α).
     static func newtonHessian(_ objective: LinearModelObjective, x: Matrix, scores: Matrix) throws(SolverError) -> Matrix {
         let m = x.rows, dt = x.columns, k = objective.outputs
         let p = probabilities(objective, scores: scores)
         let n = dt * k
-        var h = Matrix(rows: n, columns: n)
+        let pairs = (0..<k).flatMap { a in (a..<k).map { Pair(a: a, c: $0) } }
+        let scale = 1 / Double(m)
+        let blocks: [Matrix]
         do {
-            if objective.kind == .logistic {
-                // Nonnegative weights: scale rows by √w and use the symmetric rank-k update.
-                var scaled = x
-                for i in 0..<m {
-                    let root = (p.values[i] * (1 - p.values[i]) / Double(m)).squareRoot()
-                    for j in 0..<dt { scaled.values[i * dt + j] *= root }
-                }
-                try BLAS.syrkTransposed(scaled, into: &h)
-                BLAS.symmetrizeUpper(&h)
-            } else {
-                // Off-diagonal class pairs have negative weights, so use gemm on X̃ᵀ(diag(w)X̃).
-                var scaled = x
-                var block = Matrix(rows: dt, columns: dt)
-                for a in 0..<k {
-                    for c in a..<k {
-                        for i in 0..<m {
-                            let pa = p.values[i * k + a], pc = p.values[i * k + c]
-                            let w = pa * ((a == c ? 1 : 0) - pc) / Double(m)
-                            for j in 0..<dt { scaled.values[i * dt + j] = x.values[i * dt + j] * w }
-                        }
-                        try BLAS.gemm(transposeA: true, x, scaled, into: &block)
-                        for f in 0..<dt {
-                            for g in 0..<dt {
-                                let v = block.values[f * dt + g]
-                                h.values[(f * k + a) * n + g * k + c] = v
-                                h.values[(g * k + c) * n + f * k + a] = v
-                            }
-                        }
-                    }
-                }
+            blocks = try BLAS.scaledGrams(x, negative: pairs.map { $0.a != $0.c }) { i, s in
+                let pair = pairs[s]
+                let pa = p.values[i * k + pair.a]
+                let w = pair.a == pair.c ? pa * (1 - pa) : pa * p.values[i * k + pair.c]
+                return (w * scale).squareRoot()
             }
         } catch {
             throw .linearAlgebra(error)
         }
+        var h = Matrix(rows: n, columns: n)
+        for (s, pair) in pairs.enumerated() {
+            let (a, c) = (pair.a, pair.c)
+            let block = blocks[s].values
+            // The block is symmetric in (f, g) and H in its two indices: four places each.
+            for f in 0..<dt {
+                for g in f..<dt {
+                    let v = block[f * dt + g]
+                    h.values[(f * k + a) * n + g * k + c] = v
+                    h.values[(g * k + c) * n + f * k + a] = v
+                    h.values[(g * k + a) * n + f * k + c] = v
+                    h.values[(f * k + c) * n + g * k + a] = v
+                }
+            }
+        }
         for i in 0..<objective.weightCount { h.values[i * n + i] += objective.l2 }
         return h
+    }
+
+    /// A class pair a ≤ c of the Hessian's blocks.
+    private struct Pair: Sendable {
+        var a: Int
+        var c: Int
     }
 
     // MARK: - Softmax invariance

@@ -1,0 +1,68 @@
+import Testing
+@testable import TrainerCore
+
+/// The Newton Hessian built from weighted Gram blocks (`BLAS.scaledGrams`) against the sum over
+/// examples written out by hand, and against centred differences of the gradient.
+struct NewtonHessianTests {
+    /// 1,300 rows: more than two of `scaledGrams`' 512-row blocks, so the last block is short
+    /// and the blocks are split between the cores.
+    static func objective(_ kind: ModelKind, rows: Int = 1_300, l2: Double = 0.01) throws -> LinearModelObjective {
+        let data = try TrainingLoopTests.dataset(kind: kind, rows: rows, features: 4)
+        return try LinearModelObjective(
+            kind: kind, features: data.features, targets: data.targets, classCount: 3, fitsBias: true, l2: l2)
+    }
+
+    static func theta(_ f: LinearModelObjective) -> [Double] {
+        (0..<f.parameterCount).map { 0.3 * Double($0 % 5) - 0.5 }
+    }
+
+    @Test(arguments: [ModelKind.logistic, .softmax])
+    func equalsTheSumOverExamples(kind: ModelKind) throws {
+        let f = try Self.objective(kind)
+        let theta = Self.theta(f)
+        let x = ReferenceSolver.augmentedFeatures(f)
+        let scores = try f.scores(f.features, parameters: theta)
+        let h = try ReferenceSolver.newtonHessian(f, x: x, scores: scores)
+        let p = ReferenceSolver.probabilities(f, scores: scores)
+        let k = f.outputs, dt = x.columns, n = dt * k, m = x.rows
+        var expected = [Double](repeating: 0, count: n * n)
+        for i in 0..<m {
+            for a in 0..<k {
+                for c in 0..<k {
+                    let pa = p.values[i * k + a], pc = p.values[i * k + c]
+                    let w = kind == .logistic ? pa * (1 - pa) : pa * ((a == c ? 1 : 0) - pc)
+                    for fi in 0..<dt {
+                        for g in 0..<dt {
+                            expected[(fi * k + a) * n + g * k + c] += w * x.values[i * dt + fi] * x.values[i * dt + g] / Double(m)
+                        }
+                    }
+                }
+            }
+        }
+        for i in 0..<f.weightCount { expected[i * n + i] += f.l2 }
+        let scale = expected.map(abs).max() ?? 1
+        let worst = zip(h.values, expected).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1e-13 * scale, "max |H − Σ| = \(worst), max |H| = \(scale)")
+    }
+
+    @Test(arguments: [ModelKind.logistic, .softmax])
+    func matchesCentredDifferencesOfTheGradient(kind: ModelKind) throws {
+        let f = try Self.objective(kind, rows: 700)
+        let theta = Self.theta(f)
+        let h = try ReferenceSolver.newtonHessian(
+            f, x: ReferenceSolver.augmentedFeatures(f), scores: f.scores(f.features, parameters: theta))
+        let n = theta.count
+        let step = 1e-5
+        for j in 0..<n {
+            var plus = theta, minus = theta
+            plus[j] += step
+            minus[j] -= step
+            let gp = try ReferenceSolver.evaluate(f, plus).gradient
+            let gm = try ReferenceSolver.evaluate(f, minus).gradient
+            for i in 0..<n {
+                let difference = (gp[i] - gm[i]) / (2 * step)
+                #expect(abs(h.values[i * n + j] - difference) <= 1e-7 * max(1, abs(difference)), "H[\(i), \(j)]")
+            }
+        }
+    }
+}
