@@ -24,10 +24,10 @@ public enum DatasetLoader {
     /// With the default policy (`error`) the result comes from the binary cache when the file is
     /// unchanged, and plain numeric files are mapped (`MappedFile`) and parsed by the parallel
     /// fast path; both fall back to the general reader for anything else, so results and error
-    /// messages are the same. The other policies take the cache or the fast path too when the
-    /// file has no empty field in the columns used (the result is then the same under every
-    /// policy); otherwise they read the file with the general reader, which has the per-field
-    /// view of empty values they need.
+    /// messages are the same. The other policies take the fast path too (it applies them), and
+    /// the cache: a file with no empty field in the columns used shares the default policy's
+    /// entry (the result is the same under every policy), one with empty fields has an entry of
+    /// its own under `impute_mean` and none under `drop_row`.
     public static func load(
         path: String, target: String, features: [String]?, kind: ModelKind, missing: MissingValuePolicy
     ) throws(DataError) -> LoadedDataset {

@@ -35,7 +35,8 @@ public struct ModelInput: Sendable {
     }
 
     /// `FastNumericCSV` on CSV text, or nil. A file it takes has one physical line per record
-    /// after the header (no quotes, no empty lines but at the end), so row r is on line r + 2.
+    /// after the header (no line break inside quotes, no empty lines but at the end), so row r
+    /// is on line r + 2.
     /// Logistic targets are its 0/1 numbers, which are the class indices of the model's classes
     /// "0" and "1".
     static func fastRead(
