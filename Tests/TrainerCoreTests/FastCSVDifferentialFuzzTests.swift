@@ -77,4 +77,39 @@ struct FastCSVDifferentialFuzzTests {
             print("fast path accepted \(accepted) of \(compared) inputs")
         }
     }
+
+    /// The same for files read to predict or evaluate (`ModelInput`): rows, targets and line
+    /// numbers, with and without a model's imputation means.
+    @Test func whateverTheFastPathAcceptsModelInputReadsTheSame() throws {
+        var rng = SeededGenerator(seed: 20_261_129)
+        var accepted = 0, compared = 0
+        for iteration in 0..<(Self.iterations / 2) {
+            let original = Array(Self.seeds[Int(rng.nextBounded(UInt64(Self.seeds.count)))].utf8)
+            let bytes = rng.nextBounded(4) == 0 ? original : Self.mutate(original, &rng)
+            let kind: ModelKind = rng.nextBounded(2) == 0 ? .linear : .logistic
+            let features = rng.nextBounded(3) == 0 ? ["b"] : ["a", "b"]
+            let means: [Double]? = rng.nextBounded(2) == 0 ? features.map { _ in 0.5 } : nil
+            let model = SavedModel(
+                kind: kind, features: features, target: "y", classes: kind == .logistic ? ["0", "1"] : nil,
+                parameters: [Double](repeating: 0.1, count: features.count + 1), fitsBias: true,
+                standardizer: .identity(featureCount: features.count), imputationMeans: means)
+            let requireTarget = rng.nextBounded(2) == 0
+            let fast = bytes.withUnsafeBufferPointer { ModelInput.fastRead(bytes: $0, model: model, requireTarget: requireTarget) }
+            compared += 1
+            guard let fast else { continue }
+            accepted += 1
+            let context = "iteration \(iteration), \(kind), target \(requireTarget), means \(means != nil): \(String(decoding: bytes, as: UTF8.self).debugDescription)"
+            let general: ModelInput
+            do {
+                general = try ModelInput.read(contents: bytes, file: "f.csv", model: model, requireTarget: requireTarget)
+            } catch {
+                Issue.record("the fast path accepted what the general reader rejects (\(error)); \(context)")
+                continue
+            }
+            #expect(fast.features.values.map(\.bitPattern) == general.features.values.map(\.bitPattern), "\(context)")
+            #expect(fast.targets?.map(\.bitPattern) == general.targets?.map(\.bitPattern), "\(context)")
+            #expect(fast.lines == general.lines, "\(context)")
+        }
+        #expect(accepted > compared / 5, "the fast path accepted \(accepted) of \(compared) inputs")
+    }
 }
