@@ -40,11 +40,42 @@ struct SweepCommandTests {
         }
         #expect(try #require(Double(table.rows[3][predicted])) > 1)
 
+        // One reference solve for the sweep: the members train the same objective.
+        let references = try members.map { member in
+            try #require(TrainerBinary.json(folder.appendingPathComponent(member).appendingPathComponent("summary.json"))["reference"] as? [String: Any])
+        }
+        let notes = references.map { ($0["notes"] as? [String]) ?? [] }
+        #expect(!notes[0].contains { $0.hasPrefix("solved once for the sweep") })
+        for (reference, memberNotes) in zip(references.dropFirst(), notes.dropFirst()) {
+            #expect(memberNotes.contains { $0.hasSuffix("as member exercise5-sweep-optimizer.lr=0.001") }, "\(memberNotes)")
+            #expect(reference["objective"] as? Double == references[0]["objective"] as? Double)
+            #expect(reference["lambda_max"] as? Double == references[0]["lambda_max"] as? Double)
+        }
+
         #expect(result.stdout.contains("| optimizer.lr | status |"), "the table is printed: \(result.stdout)")
         #expect(result.stdout.contains("diverged at step"))
         let svg = try String(contentsOf: folder.appendingPathComponent("sweep_loss.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.components(separatedBy: "<path ").count - 1 == 4, "one curve per member")
         for legend in ["lr=0.001", "lr=0.01", "lr=0.1", "lr=1"] { #expect(svg.contains(">\(legend)<")) }
+    }
+
+    /// Members with different objectives each solve their own reference.
+    @Test func membersWithDifferentObjectivesSolveTheirOwnReference() throws {
+        let runs = try TrainerBinary.temporaryDirectory()
+        let result = try TrainerBinary.run([
+            "run", "exercise5-sweep", "--set", "runs_dir=\(runs.path)", "--set", "sweep={\"model.l2\": [0, 0.5]}",
+            "--set", "optimizer.lr=0.1",
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let folder = runs.appendingPathComponent("exercise5-sweep")
+        let references = try ["0", "0.5"].map { l2 in
+            try #require(TrainerBinary.json(folder.appendingPathComponent("exercise5-sweep-model.l2=\(l2)").appendingPathComponent("summary.json"))["reference"] as? [String: Any])
+        }
+        for reference in references {
+            #expect(!((reference["notes"] as? [String]) ?? []).contains { $0.hasPrefix("solved once for the sweep") })
+        }
+        let f0 = try #require(references[0]["objective"] as? Double), f1 = try #require(references[1]["objective"] as? Double)
+        #expect(f1 > f0, "the penalised optimum is higher: \(f0) vs \(f1)")
     }
 
     @Test func aBadSweepValueIsAConfigErrorBeforeAnythingRuns() throws {

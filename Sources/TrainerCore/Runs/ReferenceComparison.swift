@@ -25,7 +25,11 @@ public struct ReferenceComparison: Sendable {
     public var measuredContraction: Double?
     public var skippedReason: String?
 
-    public static func compute(config: TrainerConfig, data: PreparedData, outcome: TrainingOutcome, epochs: [EpochRecord]) -> ReferenceComparison? {
+    /// A sweep's members share solves through `memo` (the key and the member's folder name).
+    public static func compute(
+        config: TrainerConfig, data: PreparedData, outcome: TrainingOutcome, epochs: [EpochRecord],
+        memo: (memo: ReferenceMemo, key: String, member: String)? = nil
+    ) -> ReferenceComparison? {
         guard config.compare.reference else { return nil }
         var result = ReferenceComparison()
         let objective = data.train
@@ -38,9 +42,8 @@ public struct ReferenceComparison: Sendable {
             return result
         }
         do {
-            let solution = try ReferenceSolver.solve(
-                objective, method: config.solver.method, maxIterations: config.solver.maxIterations,
-                tolerance: config.solver.tolerance)
+            let solved = try Self.solve(objective, config: config, memo: memo)
+            let solution = solved.solution
             result.solution = solution
             let theta = outcome.parameters
             if let value = try? objective.value(theta) {
@@ -52,8 +55,8 @@ public struct ReferenceComparison: Sendable {
             let norm = GradientClipping.l2Norm(solution.parameters)
             result.weightDistance = distance
             result.relativeWeightDistance = norm > 0 ? distance / norm : nil
-            if objective.kind == .linear {
-                let spectrum = try ReferenceSolver.spectrum(objective)
+            if let spectrumResult = solved.spectrum {
+                let spectrum = try spectrumResult.get()
                 result.spectrum = spectrum
                 result.predictedContraction = ReferenceSolver.contractionFactor(spectrum: spectrum.eigenvalues, lr: config.optimizer.lr)
                 if Self.isPlainFullBatchGradientDescent(config, trainRows: objective.exampleCount) {
@@ -64,6 +67,31 @@ public struct ReferenceComparison: Sendable {
             result.skippedReason = "\(error)"
         }
         return result
+    }
+
+    /// θ* and, for linear models, the Hessian's spectrum (or why it failed): solved, or taken
+    /// from `memo` when a sweep member with the same objective already solved it (then a note
+    /// says which).
+    static func solve(
+        _ objective: LinearModelObjective, config: TrainerConfig,
+        memo: (memo: ReferenceMemo, key: String, member: String)?
+    ) throws(SolverError) -> ReferenceMemo.Solved {
+        if let memo, let entry = memo.memo.entry(memo.key) {
+            var solved = try entry.result.get()
+            solved.solution.notes.append(
+                "solved once for the sweep: the same objective (data, model, solver settings and seed) as member \(entry.solvedBy)")
+            return solved
+        }
+        let result = Result { () throws(SolverError) -> ReferenceMemo.Solved in
+            let solution = try ReferenceSolver.solve(
+                objective, method: config.solver.method, maxIterations: config.solver.maxIterations,
+                tolerance: config.solver.tolerance)
+            let spectrum = objective.kind == .linear
+                ? Result { () throws(SolverError) in try ReferenceSolver.spectrum(objective) } : nil
+            return ReferenceMemo.Solved(solution: solution, spectrum: spectrum)
+        }
+        if let memo { memo.memo.store(ReferenceMemo.Entry(result: result, solvedBy: memo.member), for: memo.key) }
+        return try result.get()
     }
 
     /// Constant-step full-batch gradient descent, the setting where max|1 − ηλᵢ| predicts the rate.

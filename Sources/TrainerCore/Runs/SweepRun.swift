@@ -37,13 +37,16 @@ public struct SweepRun {
             throw .runFolder(error)
         }
         var results: [SweepMemberResult] = []
+        let memo = ReferenceMemo()
         for (index, member) in plan.members.enumerated() {
             var config = member.config
             config.runsDir = directory.path
             var result = SweepMemberResult(member: member)
             let collector = EpochCollector()
             do {
-                let run = try TrainingRun(config: config, configPath: plan.configPath).execute(observer: collector)
+                var training = TrainingRun(config: config, configPath: plan.configPath)
+                training.referenceMemo = memo
+                let run = try training.execute(observer: collector)
                 result.runDirectory = run.directory.path
                 result.runStatus = run.status
                 result.read(summary: run.summary)

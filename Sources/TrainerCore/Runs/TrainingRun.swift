@@ -10,6 +10,8 @@ public struct TrainingRun {
     /// `data.path` resolved against the config file's folder; nil when `data.synthetic`
     /// generates the data (then the run folder's `data.csv` holds it).
     public let dataPath: String?
+    /// A sweep's shared reference solves (`ReferenceMemo`); nil for a single run.
+    public var referenceMemo: ReferenceMemo?
 
     /// What a finished (or diverged) run produced.
     public struct Result: Sendable {
@@ -177,7 +179,9 @@ public struct TrainingRun {
         // resumed run computes it anyway.
         if outcome.status != .interrupted {
             let referenceStart = clock.now
-            summary.reference = ReferenceComparison.compute(config: config, data: prepared, outcome: outcome, epochs: log.epochRecords)
+            summary.reference = ReferenceComparison.compute(
+                config: config, data: prepared, outcome: outcome, epochs: log.epochRecords,
+                memo: referenceMemo.map { ($0, ReferenceMemo.key(config: config, dataPath: dataPath), String(directory.path.split(separator: "/").last ?? Substring(directory.path))) })
             summary.referenceSeconds = seconds(referenceStart, clock.now)
         }
         summary.synthetic = input.source.synthetic.map {
