@@ -86,12 +86,15 @@ struct FastCSVDifferentialFuzzTests {
         for iteration in 0..<(Self.iterations / 2) {
             let original = Array(Self.seeds[Int(rng.nextBounded(UInt64(Self.seeds.count)))].utf8)
             let bytes = rng.nextBounded(4) == 0 ? original : Self.mutate(original, &rng)
-            let kind: ModelKind = rng.nextBounded(2) == 0 ? .linear : .logistic
+            let kind = [ModelKind.linear, .logistic, .softmax][Int(rng.nextBounded(3))]
             let features = rng.nextBounded(3) == 0 ? ["b"] : ["a", "b"]
             let means: [Double]? = rng.nextBounded(2) == 0 ? features.map { _ in 0.5 } : nil
+            // Softmax: text classes, or integer classes (labels then match as integers).
+            let softmaxClasses = rng.nextBounded(2) == 0 ? ["bird", "cat", "dog"] : ["0", "1", "2"]
+            let classes: [String]? = kind == .logistic ? ["0", "1"] : (kind == .softmax ? softmaxClasses : nil)
             let model = SavedModel(
-                kind: kind, features: features, target: "y", classes: kind == .logistic ? ["0", "1"] : nil,
-                parameters: [Double](repeating: 0.1, count: features.count + 1), fitsBias: true,
+                kind: kind, features: features, target: "y", classes: classes,
+                parameters: [Double](repeating: 0.1, count: (features.count + 1) * (classes.map { $0.count > 2 ? $0.count : 1 } ?? 1)), fitsBias: true,
                 standardizer: .identity(featureCount: features.count), imputationMeans: means)
             let requireTarget = rng.nextBounded(2) == 0
             let fast = bytes.withUnsafeBufferPointer { ModelInput.fastRead(bytes: $0, model: model, requireTarget: requireTarget) }

@@ -206,10 +206,32 @@ struct ModelInputFastPathTests {
         #expect(Self.fast("a,b,y\n1,2,\n", model, target: true) == nil)
     }
 
+    /// Softmax targets: each distinct label matched to the model's classes as the general
+    /// reader matches each row's (exactly, or as integers when every class is one).
+    @Test func softmaxLabelsMapToTheModelsClasses() throws {
+        let text = "x,kind\n1,hi\n2,\"lo\"\n3,mid\n4,hi\n"
+        let fast = try #require(Self.fast(text, try softmaxModel(), target: true))
+        Self.expectSame(fast, try input(text, try softmaxModel(), target: true))
+        #expect(fast.targets == [2, 0, 1, 2])
+        var numbered = try softmaxModel()
+        numbered.classes = ["0", "1", "2"]
+        let spelled = "x,kind\n1,02\n2,+1\n3,0\n"
+        let integers = try #require(Self.fast(spelled, numbered, target: true))
+        Self.expectSame(integers, try input(spelled, numbered, target: true))
+        #expect(integers.targets == [2, 1, 0])
+        // Enough rows that every chunk holds many labels, in several spellings.
+        var rng = SeededGenerator(seed: 12)
+        let names = ["lo", "\"lo\"", "mid", "hi", "\"hi\""]
+        let big = "x,kind\n" + (0..<5_000).map { i in "\(i),\(names[Int(rng.nextBounded(5))])\n" }.joined()
+        let many = try #require(Self.fast(big, try softmaxModel(), target: true))
+        Self.expectSame(many, try input(big, try softmaxModel(), target: true))
+        #expect(Set(many.targets ?? []) == [0, 1, 2])
+    }
+
     @Test func whatTheGeneralReaderMustHandleIsDeclined() throws {
         let model = try softmaxModel()
-        #expect(Self.fast("x,kind\n1,lo\n2,hi\n", model, target: true) == nil, "softmax labels: ClassLookup")
-        #expect(Self.fast("x,kind\n1,lo\n2,hi\n", model, target: false) != nil)
+        #expect(Self.fast("x,kind\n1,lo\n2,cold\n", model, target: true) == nil, "a class the model does not know")
+        #expect(Self.fast("x,kind\n1,lo\n2,cold\n", model, target: false) != nil, "no target read: no class needed")
         #expect(Self.fast("a,b,y\n1,2,3\n\n4,5,6\n", linear, target: false) == nil, "an empty line moves the line numbers")
         #expect(Self.fast("a,b,y\n1,\"2\"\"\",3\n", linear, target: false) == nil, "a doubled quote")
         #expect(Self.fast("a,b,y\n1,\"2\n\",3\n", linear, target: false) == nil, "a line break inside quotes")

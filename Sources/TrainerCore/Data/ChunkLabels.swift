@@ -11,8 +11,9 @@ import Darwin
 /// Why a table of its own: the general loader's encoder keys a dictionary by an `ArraySlice`
 /// per row on one core; here each worker looks a row's label up by an FNV-1a hash of its bytes
 /// in an open-addressed table that points back into the file, with no allocation per row. A
-/// label the general loader would treat differently — empty, with blanks or a quote or a
-/// carriage return in it — makes the chunk decline, and the general loader reads the file.
+/// label the general loader would treat differently — empty, with blanks at its ends or a quote
+/// in it — makes the chunk decline, and the general loader reads the file. (A quoted label's
+/// table entry is its content; the caller's scan stops at a carriage return.)
 ///
 /// One instance per chunk, used by one worker at a time.
 final class ChunkLabels: @unchecked Sendable {
@@ -104,5 +105,27 @@ final class ChunkLabels: @unchecked Sendable {
             }
         }
         return classes
+    }
+
+    /// Turns each row's label id into a class of a saved model: `index` maps a label's bytes
+    /// as the general reader maps each row's (`ClassLookup`), once per distinct label of a
+    /// chunk. False when a label is not one of the model's classes (the general reader then
+    /// reports the row).
+    static func lookUp(
+        _ tables: [ChunkLabels], bytes: UnsafeBufferPointer<UInt8>, chunkRows: [Int], targets: inout [Double],
+        index: (ArraySlice<UInt8>) -> Int?
+    ) -> Bool {
+        for (w, table) in tables.enumerated() {
+            var classOfId: [Int] = []
+            for id in table.starts.indices {
+                let text = ArraySlice(UnsafeBufferPointer(rebasing: bytes[table.starts[id]..<(table.starts[id] + table.lengths[id])]))
+                guard let c = index(text) else { return false }
+                classOfId.append(c)
+            }
+            for row in chunkRows[w]..<chunkRows[w + 1] {
+                targets[row] = Double(classOfId[Int(targets[row])])
+            }
+        }
+        return true
     }
 }

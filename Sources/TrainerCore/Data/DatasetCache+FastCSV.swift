@@ -83,9 +83,14 @@ enum FastNumericCSV {
     /// stores NaN for an empty feature, `.dropRow` leaves out every row holding one (feature or
     /// target). What those loaders report as an error (an empty target under `.imputeMean`, no
     /// row left) and softmax rows to drop (the classes must come from the rows kept) decline.
+    ///
+    /// `classIndex` (softmax only): the class of a label's bytes in a saved model, as
+    /// `ModelInput` reads a file to evaluate; the targets are then those classes and `classes`
+    /// is nil.
     static func table(
         bytes: UnsafeBufferPointer<UInt8>, target: String?, features: [String]?, kind: ModelKind,
-        missing policy: MissingValuePolicy = .error, releasingPages: Bool = false
+        missing policy: MissingValuePolicy = .error, classIndex: ((ArraySlice<UInt8>) -> Int?)? = nil,
+        releasingPages: Bool = false
     ) -> Table? {
         // Line endings at the very end of the file can only end the last record or make empty
         // lines, which the general loader skips: parse up to the last record's text.
@@ -240,6 +245,8 @@ enum FastNumericCSV {
             // The general loader stores logistic targets as exactly 0 or 1 (never -0.0).
             for i in targets.indices where targets[i] == 0 { targets[i] = 0 }
             classes = ["0", "1"]
+        } else if let labelTables, let classIndex {
+            guard ChunkLabels.lookUp(labelTables, bytes: bytes, chunkRows: chunkRows, targets: &targets, index: classIndex) else { return nil }
         } else if let labelTables {
             guard let encoded = ChunkLabels.encode(labelTables, bytes: bytes, chunkRows: chunkRows, targets: &targets) else { return nil }
             classes = encoded

@@ -18,9 +18,9 @@ public struct ModelInput: Sendable {
     ///
     /// Plain numeric files are mapped and parsed on every core by `FastNumericCSV`, as training
     /// reads them (`predict` on a 409 MB file: 1.6–2.2 s through the general reader, see
-    /// Benchmarks/NOTES.md, round 8); anything it declines — and softmax targets, whose labels
-    /// `ClassLookup` matches against the model's classes — goes through the general reader,
-    /// which gives the same rows and reports every error.
+    /// Benchmarks/NOTES.md, round 8), softmax labels matched to the model's classes by
+    /// `ClassLookup` once per distinct label; anything it declines goes through the general
+    /// reader, which gives the same rows and reports every error.
     public static func load(path: String, model: SavedModel, requireTarget: Bool) throws(DataError) -> ModelInput {
         if let fast = fastLoad(path: path, model: model, requireTarget: requireTarget) { return fast }
         return try read(contents: FileBytes.contents(ofFile: path), file: path, model: model, requireTarget: requireTarget)
@@ -28,7 +28,7 @@ public struct ModelInput: Sendable {
 
     /// `FastNumericCSV` for `load`, or nil.
     static func fastLoad(path: String, model: SavedModel, requireTarget: Bool) -> ModelInput? {
-        guard !(requireTarget && model.kind == .softmax), let mapped = MappedFile(path: path) else { return nil }
+        guard let mapped = MappedFile(path: path) else { return nil }
         return FileTruncationGuard.reading(mapped) { () -> ModelInput? in
             fastRead(bytes: mapped.bytes, model: model, requireTarget: requireTarget, releasingPages: true)
         }
@@ -45,11 +45,11 @@ public struct ModelInput: Sendable {
         // A model trained with impute_mean fills empty feature fields with its means: the fast
         // path marks them NaN (nothing else loads as NaN), replaced here.
         let means = model.imputationMeans
-        guard !(requireTarget && model.kind == .softmax),
-              var table = FastNumericCSV.table(
+        let lookup = ClassLookup(model.classes ?? [])
+        guard var table = FastNumericCSV.table(
                   bytes: bytes, target: requireTarget ? model.target : nil, features: model.features,
                   kind: requireTarget ? model.kind : .linear, missing: means == nil ? .error : .imputeMean,
-                  releasingPages: releasingPages) else { return nil }
+                  classIndex: { lookup.index(of: $0, logistic: false) }, releasingPages: releasingPages) else { return nil }
         if let means, table.missingValues > 0 {
             let d = table.features.columns
             guard means.count == d else { return nil }
