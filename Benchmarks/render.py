@@ -16,6 +16,20 @@ def ratio(peer, ours):
     return f"{peer / ours:.2f}×"
 
 
+def seconds_table(first, rows, megabytes=None):
+    """A table of (label, seconds) rows, trainer's first; rows without a time are left out. The ×
+    column is each row's time ÷ the first's; `megabytes` adds a MB/s column."""
+    ours = rows[0][1]
+    rate = " MB/s |" if megabytes else ""
+    lines = [f"| {first} | seconds |{rate} × |", "|---|---|" + ("---|" if megabytes else "") + "---|"]
+    for i, (label, seconds) in enumerate(rows):
+        if seconds is None:
+            continue
+        mbs = f" {megabytes / seconds:.0f} |" if megabytes else ""
+        lines.append(f"| {label} | {seconds:.3f} |{mbs} {'' if i == 0 else ratio(seconds, ours)} |")
+    return lines
+
+
 def render_solve(s, before, rerun=None):
     """The least-squares section; `rerun` (a sentence) says when it was re-run on its own."""
     out = []
@@ -127,13 +141,8 @@ def render(r, cpu, command):
     if "excel_trainer" in c:
         xmb = c["excel_bytes"] / 1e6
         w(f"\nThe same file as Excel's \"CSV UTF-8\" writes it (UTF-8 byte order mark, CRLF line endings; {xmb:.0f} MB):\n")
-        w("| reader | seconds | MB/s | × |")
-        w("|---|---|---|---|")
-        w(f"| trainer | {c['excel_trainer']:.3f} | {xmb / c['excel_trainer']:.0f} | |")
-        if "excel_pandas" in c:
-            w(f"| pandas | {c['excel_pandas']:.3f} | {xmb / c['excel_pandas']:.0f} | {ratio(c['excel_pandas'], c['excel_trainer'])} |")
-        if "excel_baseline" in c:
-            w(f"| trainer {before} | {c['excel_baseline']:.3f} | {xmb / c['excel_baseline']:.0f} | {ratio(c['excel_baseline'], c['excel_trainer'])} |")
+        out.extend(seconds_table("reader", [("trainer", c.get("excel_trainer")), ("pandas", c.get("excel_pandas")),
+                                            (f"trainer {before}", c.get("excel_baseline"))], megabytes=xmb))
     w("\nThe CSV rate depends on how busy the shared machine is: round 6's parser measured 787–1067 MB/s across "
       "that round's suite runs.\n")
     big = r["epochs"][0]
@@ -152,13 +161,8 @@ def render(r, cpu, command):
         w("## `trainer predict` on the 200,000 × 101 file\n")
         w("A linear model trained on the file predicts every row of it; whole process, predictions "
           "written as CSV to `/dev/null`. pandas: `read_csv`, standardize, multiply, `to_csv`.\n")
-        w(f"| | seconds | × |")
-        w("|---|---|---|")
-        w(f"| trainer | {p['trainer']:.3f} | |")
-        if "pandas" in p:
-            w(f"| pandas + numpy | {p['pandas']:.3f} | {ratio(p['pandas'], p['trainer'])} |")
-        if "baseline" in p:
-            w(f"| trainer {before} | {p['baseline']:.3f} | {ratio(p['baseline'], p['trainer'])} |")
+        out.extend(seconds_table("", [("trainer", p["trainer"]), ("pandas + numpy", p.get("pandas")),
+                                      (f"trainer {before}", p.get("baseline"))]))
         w("")
 
     out.extend(render_solve(r["solve"], before))
