@@ -17,8 +17,23 @@ extension ReferenceSolver {
     /// Consecutive margin-monotone Newton steps that declare quasi-complete separation.
     static let recessionSteps = 3
 
+    /// Rows of a sample whose Hessian stands in for the full one in the first Newton steps on
+    /// large data (at least twice as many rows): every ⌊m / this⌋-th row.
+    static let newtonSampleRows = 100_000
+
+    /// Softmax on data of at least 2 × `sampleRows` rows starts with steps on the Hessian of an
+    /// evenly strided sample of rows: an estimate of the mean Hessian at a tenth of the cost or
+    /// less, close enough that each step still cuts the gradient norm several-fold. The first
+    /// step that cuts it by less than 4× switches to the full Hessian for the rest. The
+    /// gradient, the line search and the stopping test always use every row, so θ* meets the
+    /// same tolerance. Why: the full Hessian is 55 weighted Gram matrices over all rows for
+    /// K = 10, ~10 s per step on 1e6 × 100; the solve took 46.9 s in 4 full steps, 15.7 s in 8
+    /// sampled ones (θ* within 3.4e-10 relative, both gradients below the 1e-10 tolerance).
+    ///
+    /// - Parameter sampleRows: `newtonSampleRows` (tests pass smaller ones).
     static func solveNewton(
-        _ objective: LinearModelObjective, method: SolverMethod, maxIterations: Int, tolerance: Double
+        _ objective: LinearModelObjective, method: SolverMethod, maxIterations: Int, tolerance: Double,
+        sampleRows: Int = newtonSampleRows
     ) throws(SolverError) -> ReferenceSolution {
         let k = objective.outputs
         let x = augmentedFeatures(objective)
@@ -33,6 +48,13 @@ extension ReferenceSolver {
             notes.append("softmax is invariant to a common shift of all classes' \(which); returned the minimum-norm optimum (each such group sums to zero across classes)")
         }
         let separable = "the classes are linearly separable and model.l2 = 0: the loss has no minimiser; set model.l2 > 0"
+
+        // Softmax only: logistic's Hessian is one Gram matrix, cheap next to the extra full
+        // gradient passes of more (linearly converging) steps: 3.7 s full against 4.3 s sampled
+        // on 1e6 × 100.
+        let stride = objective.kind == .softmax && x.rows >= 2 * max(sampleRows, 1) ? x.rows / max(sampleRows, 1) : 1
+        let sample = stride > 1 ? Self.rows(of: x, stride: stride) : nil
+        var sampledSteps = 0, useSample = sample != nil
 
         var theta = [Double](repeating: 0, count: n)
         var current = try evaluate(objective, theta)
@@ -58,7 +80,12 @@ extension ReferenceSolver {
                 }
             }
 
-            var hessian = try newtonHessian(objective, x: x, scores: scores)
+            var hessian: Matrix
+            if useSample, let sample {
+                hessian = try newtonHessian(objective, x: sample, scores: Self.rows(of: scores, stride: stride))
+            } else {
+                hessian = try newtonHessian(objective, x: x, scores: scores)
+            }
             addInvariantCurvature(&hessian, groups: groups)
             var step = try newtonStep(hessian, gradient: current.gradient, method: method, fallbackNoted: &warnedFallback, notes: &notes)
             project(&step, groups: groups)
@@ -84,6 +111,10 @@ extension ReferenceSolver {
             guard let next else {
                 throw .notConverged(iterations: iterations, gradientNorm: current.gradientNorm)
             }
+            if useSample {
+                sampledSteps += 1
+                if !(next.evaluation.gradientNorm <= 0.25 * current.gradientNorm) { useSample = false }
+            }
             theta = next.theta
             current = next.evaluation
             iterations += 1
@@ -93,12 +124,25 @@ extension ReferenceSolver {
             // gradient is exp(−margin), not an optimum.
             throw .noOptimum(separable + " (the last Newton step increased every margin)")
         }
+        if let sample, sampledSteps > 0 {
+            notes.append("newton: \(sampledSteps) of \(iterations) steps used the Hessian of every \(stride)th row (\(sample.rows) of \(x.rows) rows), the others the full Hessian; the gradient and the stopping test use every row")
+        }
         return ReferenceSolution(
             parameters: theta, objective: current.value, gradientNorm: current.gradientNorm,
             method: "newton", iterations: iterations, reciprocalCondition: nil, notes: notes)
     }
 
     // MARK: - Hessian
+
+    /// Rows 0, s, 2s, … of `a`: the sample whose Hessian stands in for the full one.
+    private static func rows(of a: Matrix, stride s: Int) -> Matrix {
+        let count = (a.rows + s - 1) / s, n = a.columns
+        var sample = Matrix(rows: count, columns: n)
+        for i in 0..<count {
+            for j in 0..<n { sample.values[i * n + j] = a.values[i * s * n + j] }
+        }
+        return sample
+    }
 
     /// Z = X·W + 1·bᵀ via the objective (the same scores the loss sees).
     private static func scoreMatrix(_ objective: LinearModelObjective, _ theta: [Double]) throws(SolverError) -> Matrix {
