@@ -8,7 +8,8 @@ struct Solve: ParsableCommand {
         discussion: """
             Linear models: normal equations by Cholesky, falling back to QR or SVD when \
             ill-conditioned (solver.method: auto | cholesky | qr | svd). Logistic and softmax: \
-            Newton's method on the exact Hessian with a line search. Exits with 6 when there is \
+            Newton's method with a line search (softmax on large data starts on the Hessian of a \
+            row sample; the gradient always uses every row). Exits with 6 when there is \
             no optimum to find (e.g. separable classes with model.l2 = 0).
             """
     )

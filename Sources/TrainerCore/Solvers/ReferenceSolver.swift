@@ -30,7 +30,9 @@ import Darwin
 /// Newton's method (IRLS) from θ = 0 on the exact Hessian
 /// (1/m) Σᵢ x̃ᵢx̃ᵢᵀ ⊗ (diag(pᵢ) − pᵢpᵢᵀ) + λ on the weight diagonal (x̃ = x with a 1 for the
 /// bias), with an Armijo backtracking line search, until ‖∇f‖ < `tolerance` (default 1e-10);
-/// `.notConverged` after `maxIterations`. f and ∇f come from `LinearModelObjective`. The Newton
+/// `.notConverged` after `maxIterations`. f and ∇f come from `LinearModelObjective`. Softmax on
+/// 200,000 rows or more starts with steps on the Hessian of an evenly strided 100,000-row
+/// sample (`solveNewton`); the gradient and the stopping test always use every row. The Newton
 /// system is solved by Cholesky (`.auto`, `.cholesky`), `dgels` (`.qr`) or `dgelsd` (`.svd`);
 /// `.auto` falls back to the minimum-norm `dgelsd` solution when the Hessian is not positive
 /// definite (rank-deficient features) and says so in `notes`.
