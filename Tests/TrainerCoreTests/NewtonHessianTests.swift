@@ -75,8 +75,8 @@ struct NewtonSampledHessianTests {
         let f = try NewtonHessianTests.objective(.softmax, rows: 1_300, l2: l2)
         let full = try ReferenceSolver.solveNewton(f, method: .auto, maxIterations: 100, tolerance: 1e-10, sampleRows: .max / 4)
         let sampled = try ReferenceSolver.solveNewton(f, method: .auto, maxIterations: 100, tolerance: 1e-10, sampleRows: 100)
-        #expect(sampled.notes.contains { $0.hasPrefix("newton: ") && $0.contains("every 13th row (100 of 1300 rows)") }, "\(sampled.notes)")
-        #expect(!full.notes.contains { $0.contains("every") })
+        #expect(sampled.notes.contains { $0.hasPrefix("newton: ") && $0.contains("one row in 13 (100 of 1300 rows)") }, "\(sampled.notes)")
+        #expect(!full.notes.contains { $0.contains("one row in") })
         #expect(sampled.gradientNorm < 1e-10 && full.gradientNorm < 1e-10)
         #expect(abs(sampled.objective - full.objective) <= 1e-13 * abs(full.objective))
         let difference = zip(sampled.parameters, full.parameters).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
@@ -87,6 +87,6 @@ struct NewtonSampledHessianTests {
     @Test func logisticAlwaysUsesTheFullHessian() throws {
         let f = try NewtonHessianTests.objective(.logistic, rows: 1_300)
         let solution = try ReferenceSolver.solveNewton(f, method: .auto, maxIterations: 100, tolerance: 1e-10, sampleRows: 100)
-        #expect(!solution.notes.contains { $0.contains("every") })
+        #expect(!solution.notes.contains { $0.contains("one row in") })
     }
 }

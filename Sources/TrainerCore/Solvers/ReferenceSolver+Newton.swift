@@ -125,7 +125,7 @@ extension ReferenceSolver {
             throw .noOptimum(separable + " (the last Newton step increased every margin)")
         }
         if let sample, sampledSteps > 0 {
-            notes.append("newton: \(sampledSteps) of \(iterations) steps used the Hessian of every \(stride)th row (\(sample.rows) of \(x.rows) rows), the others the full Hessian; the gradient and the stopping test use every row")
+            notes.append("newton: \(sampledSteps) of \(iterations) steps used the Hessian of one row in \(stride) (\(sample.rows) of \(x.rows) rows), the others the full Hessian; the gradient and the stopping test use every row")
         }
         return ReferenceSolution(
             parameters: theta, objective: current.value, gradientNorm: current.gradientNorm,
