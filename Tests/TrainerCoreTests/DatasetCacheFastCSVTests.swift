@@ -113,6 +113,32 @@ struct DatasetCacheFastCSVTests {
         Self.expectSame(quoted, try #require(Self.fastLoad(Self.bigText(), features: ["a", "b", "c"])))
     }
 
+    /// Empty lines between records (LF or CRLF, one or several, right after the header) are
+    /// skipped as the general reader skips them, and counted neither as missing nor as dropped;
+    /// softmax files with one go to the general loader (labels are encoded by chunk row ranges).
+    @Test(arguments: [MissingValuePolicy.error, .imputeMean, .dropRow])
+    func emptyLinesBetweenRecordsMatchTheGeneralLoader(policy: MissingValuePolicy) throws {
+        let texts = [
+            "x,y\n1,2\n\n3,4\n", "x,y\r\n1,2\r\n\r\n\r\n3,4\r\n", "x,y\n\n1,2\n3,4\n",
+            "x,y\n1,2\n\n,5\n3,4\n",
+        ]
+        for text in texts {
+            let loaded = FastCSVMissingValueTests.fast(text, policy)
+            guard policy != .error || !text.contains(",5") else {
+                #expect(loaded == nil, "an empty field under the default policy")
+                continue
+            }
+            let fast = try #require(loaded, "\(text.debugDescription)")
+            FastCSVMissingValueTests.expectSame(fast, try FastCSVMissingValueTests.general(text, policy))
+        }
+        #expect(Self.fastLoad("x,y\n1,a\n\n3,b\n", kind: .softmax) == nil)
+        // Many rows, empty lines in every chunk.
+        let big = Self.bigText().split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .map { $0.offset % 97 == 5 ? "\n" + $0.element : String($0.element) }.joined(separator: "\n")
+        let fast = try #require(Self.fastLoad(big))
+        Self.expectSame(fast, try Self.generalLoad(big))
+    }
+
     /// Empty lines at the end of a file (an extra newline, often) are skipped, as the general
     /// loader skips them, and a lone CR ending the last line is a line ending there too;
     /// elsewhere both still decline (see `irregularFilesAreLeftToTheGeneralLoader`).
@@ -138,8 +164,7 @@ struct DatasetCacheFastCSVTests {
         "x,y\n1,2\r3,4\n",         // a lone carriage return (a line break to the general loader)
         "x,y\n1\r,2\n",            // … ending a field that is not the last
         "x,y\r1,2\r\n",            // … in the header line
-        "x,y\r\n1,2\r\n\r\n3,4\r\n", // an empty CRLF line
-        "x,y\n1,2\n\n3,4\n",        // empty line
+        "x,y\n1,2\n \n3,4\n",       // a line of blanks is a record (of the wrong width), not empty
         "x,y\n1,\n",                // empty value
         "x,y\n1,",                  // … at the very end of the file
         "x,y\n1,2\n3,",             // … after a complete record

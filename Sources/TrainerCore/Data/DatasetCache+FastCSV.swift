@@ -6,8 +6,8 @@ import Darwin
 import Dispatch
 
 /// A parallel fast path for the common case of `DatasetLoader`: a plain numeric CSV file (fields
-/// may be quoted, but hold no quote or line break; no empty lines but at the end; LF or CRLF
-/// line endings; an optional UTF-8 byte order mark) loaded for linear or logistic regression, or for softmax
+/// may be quoted, but hold no quote or line break; empty lines skipped, but for softmax only at
+/// the end; LF or CRLF line endings; an optional UTF-8 byte order mark) loaded for linear or logistic regression, or for softmax
 /// regression (`ChunkLabels`), or read for `ModelInput` (`table`). It returns exactly what the
 /// general loader would, or `nil` the moment anything falls outside that case — then the
 /// general loader runs from the start and produces its result or its precise error. It never
@@ -28,8 +28,10 @@ enum FastNumericCSV {
         let failed: UnsafeMutablePointer<Bool>
         /// Empty fields each chunk found in the columns used (policies other than `.error`).
         let missing: UnsafeMutablePointer<Int>
-        /// `.dropRow`: whether each row is to be dropped.
+        /// Whether each row slot is to be dropped: a row with an empty field under `.dropRow`, or
+        /// an empty line (counted per chunk in `emptyLines`).
         let dropped: UnsafeMutablePointer<Bool>
+        let emptyLines: UnsafeMutablePointer<Int>
         let policy: MissingValuePolicy
         /// Softmax only: each chunk's distinct labels (a row's target is its label's id in its
         /// chunk's table until `ChunkLabels.encode` turns it into a class index).
@@ -65,6 +67,9 @@ enum FastNumericCSV {
         /// `MissingValueReport` counts them).
         var missingValues = 0
         var droppedRows = 0
+        /// Empty lines between records, skipped as the general reader skips them (each took a
+        /// row slot in the count by line feeds).
+        var emptyLines = 0
 
         /// As `DatasetLoader` returns it, when a target was read.
         func loaded(target: String, sourcePath: String, policy: MissingValuePolicy) -> LoadedDataset? {
@@ -186,11 +191,13 @@ enum FastNumericCSV {
         var failed = [Bool](repeating: false, count: chunks)
         let missingCounts = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
         missingCounts.initialize(repeating: 0)
-        // One unused slot when no row can be dropped (or no target), so each buffer has an address.
-        let dropped = UnsafeMutableBufferPointer<Bool>.allocate(capacity: policy == .dropRow ? rows : 1)
+        let emptyLineCounts = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
+        emptyLineCounts.initialize(repeating: 0)
+        let dropped = UnsafeMutableBufferPointer<Bool>.allocate(capacity: rows)
         dropped.initialize(repeating: false)
         defer {
             missingCounts.deallocate()
+            emptyLineCounts.deallocate()
             dropped.deallocate()
         }
         var targets = [Double](repeating: 0, count: targetIndex == nil ? 1 : rows)
@@ -204,7 +211,8 @@ enum FastNumericCSV {
                 failed.withUnsafeMutableBufferPointer { f in
                     let shared = Shared(
                         bytes: bytes, values: v.baseAddress!, targets: t.baseAddress!, failed: f.baseAddress!,
-                        missing: missingCounts.baseAddress!, dropped: dropped.baseAddress!, policy: policy,
+                        missing: missingCounts.baseAddress!, dropped: dropped.baseAddress!,
+                        emptyLines: emptyLineCounts.baseAddress!, policy: policy,
                         labels: labelTables)
                     DispatchQueue.concurrentPerform(iterations: chunks) { w in
                         let ok = parseChunk(
@@ -221,18 +229,22 @@ enum FastNumericCSV {
         }
         guard !failed.contains(true) else { return nil }
         let missingValues = missingCounts.reduce(0, +)
+        let emptyLines = emptyLineCounts.reduce(0, +)
         var kept = rows
-        if policy == .dropRow && missingValues > 0 {
+        if (policy == .dropRow && missingValues > 0) || emptyLines > 0 {
+            // Softmax labels are encoded by each chunk's row range, before rows could move (and
+            // the classes must come from the rows kept): the general loader's.
             guard labelTables == nil else { return nil }
             kept = compact(values: &values, targets: &targets, hasTargets: targetIndex != nil, dropped: dropped, rows: rows, d: d)
             guard kept > 0 else { return nil }
         }
+        let droppedRows = rows - kept - emptyLines
         guard let matrix = try? Matrix(rows: kept, columns: d, values: values) else { return nil }
         let featureNames = featureIndices.map { header[$0] }
         guard targetIndex != nil else {
             return Table(
                 featureNames: featureNames, features: matrix, targets: nil, classes: nil,
-                missingValues: missingValues, droppedRows: rows - kept)
+                missingValues: missingValues, droppedRows: droppedRows, emptyLines: emptyLines)
         }
         var classes: [String]?
         if kind == .logistic {
@@ -253,7 +265,7 @@ enum FastNumericCSV {
         }
         return Table(
             featureNames: featureNames, features: matrix, targets: targets, classes: classes,
-            missingValues: missingValues, droppedRows: rows - kept)
+            missingValues: missingValues, droppedRows: droppedRows, emptyLines: emptyLines)
     }
 
     /// Moves the rows not `dropped` to the front, in order, and cuts both arrays to them;
@@ -334,9 +346,16 @@ enum FastNumericCSV {
         let bytes = shared.bytes
         let columns = columnSlots.count
         let policy = shared.policy
-        var missing = 0
+        var missing = 0, emptyLines = 0
         var p = from
         for r in 0..<rows {
+            // A physically empty line, which the general reader skips: its row slot is dropped.
+            if p < to, bytes[p] == newline || (bytes[p] == carriageReturn && p + 1 < to && bytes[p + 1] == newline) {
+                p += bytes[p] == newline ? 1 : 2
+                shared.dropped[firstRow + r] = true
+                emptyLines += 1
+                continue
+            }
             let row = shared.values + (firstRow + r) * d
             var missingInRow = 0
             for c in 0..<columns {
@@ -421,6 +440,7 @@ enum FastNumericCSV {
             }
         }
         shared.missing[chunk] = missing
+        shared.emptyLines[chunk] = emptyLines
         return true
     }
 }

@@ -34,9 +34,9 @@ public struct ModelInput: Sendable {
         }
     }
 
-    /// `FastNumericCSV` on CSV text, or nil. A file it takes has one physical line per record
-    /// after the header (no line break inside quotes, no empty lines but at the end), so row r
-    /// is on line r + 2.
+    /// `FastNumericCSV` on CSV text, or nil. A file taken here has one physical line per record
+    /// after the header (no line break inside quotes, no empty line but at the end: a file with
+    /// one declines), so row r is on line r + 2.
     /// Logistic targets are its 0/1 numbers, which are the class indices of the model's classes
     /// "0" and "1".
     static func fastRead(
@@ -49,7 +49,8 @@ public struct ModelInput: Sendable {
         guard var table = FastNumericCSV.table(
                   bytes: bytes, target: requireTarget ? model.target : nil, features: model.features,
                   kind: requireTarget ? model.kind : .linear, missing: means == nil ? .error : .imputeMean,
-                  classIndex: { lookup.index(of: $0, logistic: false) }, releasingPages: releasingPages) else { return nil }
+                  classIndex: { lookup.index(of: $0, logistic: false) }, releasingPages: releasingPages),
+              table.emptyLines == 0 else { return nil }
         if let means, table.missingValues > 0 {
             let d = table.features.columns
             guard means.count == d else { return nil }
