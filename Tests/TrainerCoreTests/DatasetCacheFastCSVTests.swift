@@ -14,7 +14,8 @@ struct DatasetCacheFastCSVTests {
 
     static func fastLoad(bytes: [UInt8], target: String = "y", features: [String]? = nil, kind: ModelKind = .linear) -> Dataset? {
         bytes.withUnsafeBufferPointer {
-            FastNumericCSV.load(bytes: $0, sourcePath: "t.csv", target: target, features: features, kind: kind)
+            FastNumericCSV.table(bytes: $0, target: target, features: features, kind: kind)?
+                .loaded(target: target, sourcePath: "t.csv", policy: .error)?.dataset
         }
     }
 

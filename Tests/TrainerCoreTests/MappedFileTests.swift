@@ -46,7 +46,8 @@ struct MappedFileTests {
         DatasetCacheFastCSVTests.expectSame(mapped, read)
         #expect(mapped.features.rows == rows)
         let file = try #require(MappedFile(path: path))
-        let fast = try #require(FastNumericCSV.load(bytes: file.bytes, sourcePath: "t.csv", target: "y", features: nil, kind: .linear))
+        let fast = try #require(FastNumericCSV.table(bytes: file.bytes, target: "y", features: nil, kind: .linear)?
+            .loaded(target: "y", sourcePath: "t.csv", policy: .error)?.dataset)
         DatasetCacheFastCSVTests.expectSame(fast, read)
     }
 

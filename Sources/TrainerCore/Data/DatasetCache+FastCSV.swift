@@ -44,18 +44,6 @@ enum FastNumericCSV {
         let counts: UnsafeMutablePointer<Int>
     }
 
-    /// The dataset in the CSV text `bytes` (a `MappedFile`'s), or nil. With `releasingPages`
-    /// (only for a mapping) each worker unmaps a chunk's pages once it is parsed: in parallel,
-    /// instead of one serial `munmap` of the whole file at the end (~0.01 s of a 0.35 s load of a
-    /// 409 MB file).
-    static func load(
-        bytes: UnsafeBufferPointer<UInt8>, sourcePath: String, target: String, features: [String]?, kind: ModelKind,
-        releasingPages: Bool = false
-    ) -> Dataset? {
-        table(bytes: bytes, target: target, features: features, kind: kind, releasingPages: releasingPages)?
-            .loaded(target: target, sourcePath: sourcePath, policy: .error)?.dataset
-    }
-
     /// What a file holds for the columns asked for: the features, and the target's values
     /// (class indices for classifiers, with their `classes`) when a target is named.
     struct Table {
@@ -82,12 +70,18 @@ enum FastNumericCSV {
         }
     }
 
-    /// `load`'s parse, with the target optional (`nil`: only the features are read, as
-    /// `ModelInput` reads a file to predict; then `kind` does not matter), and empty fields
-    /// handled by `missing` as `DatasetLoader.load(contents:…missing:)` handles them: `.imputeMean`
-    /// stores NaN for an empty feature, `.dropRow` leaves out every row holding one (feature or
-    /// target). What those loaders report as an error (an empty target under `.imputeMean`, no
-    /// row left) and softmax rows to drop (the classes must come from the rows kept) decline.
+    /// The columns asked for of the CSV text `bytes` (a `MappedFile`'s), or nil; `loaded` turns
+    /// the result into what `DatasetLoader` returns. The target is optional (`nil`: only the
+    /// features are read, as `ModelInput` reads a file to predict; then `kind` does not
+    /// matter). With `releasingPages` (only for a mapping) each worker unmaps a chunk's pages
+    /// once it is parsed: in parallel, instead of one serial `munmap` of the whole file at the
+    /// end (~0.01 s of a 0.35 s load of a 409 MB file).
+    ///
+    /// Empty fields are handled by `missing` as `DatasetLoader.load(contents:…missing:)` handles
+    /// them: `.imputeMean` stores NaN for an empty feature, `.dropRow` leaves out every row
+    /// holding one (feature or target). What that loader reports as an error (an empty target
+    /// under `.imputeMean`, no row left) and softmax rows to drop (the classes must come from
+    /// the rows kept) decline.
     ///
     /// `classIndex` (softmax only): the class of a label's bytes in a saved model, as
     /// `ModelInput` reads a file to evaluate; the targets are then those classes and `classes`
