@@ -13,7 +13,7 @@ struct PairExponentialTests {
         abs(a - b) / b.ulp
     }
 
-    @Test func withinTwoUlpsOfTheCLibraryOverTheWholeRange() {
+    @Test func withinOneUlpOfTheCLibraryOverTheWholeRange() {
         var rng = SeededGenerator(seed: 21)
         var xs: [Double] = [0, -0.0, 1e-300, -1e-300, 1e-17, -1e-17, 0.5, -0.5, 1, -1, PairExponential.lowest, PairExponential.highest]
         // Around the reduction's rounding boundaries (odd multiples of ln 2 / 2) and at k·ln 2.
@@ -24,7 +24,7 @@ struct PairExponentialTests {
         for _ in 0..<100_000 { xs.append(rng.nextUnitDouble() * (PairExponential.highest - PairExponential.lowest) + PairExponential.lowest) }
         for _ in 0..<100_000 { xs.append(-rng.nextUnitDouble() * 40) }  // the softmax range
         xs = xs.filter { $0 >= PairExponential.lowest && $0 <= PairExponential.highest }
-        var worst = 0.0, differing = 0, beyondOne = 0
+        var worst = 0.0, differing = 0
         var i = 0
         while i + 1 < xs.count {
             let e = PairExponential.exp(SIMD2(xs[i], xs[i + 1]))
@@ -33,16 +33,14 @@ struct PairExponentialTests {
                 let error = Self.ulps(e[lane], expected)
                 worst = max(worst, error)
                 if e[lane] != expected { differing += 1 }
-                if error > 1 { beyondOne += 1 }
-                #expect(error <= 2, "x = \(x): \(e[lane]) against \(expected)")
+                #expect(error <= 1, "x = \(x): \(e[lane]) against \(expected)")
             }
             i += 2
         }
-        // The polynomial really runs (it is not the C library in disguise); on this sample ~40 %
-        // of its results differ from the C library's, 0.7 % by more than 1 ulp.
-        #expect(differing > 0)
-        #expect(beyondOne < xs.count / 50)
-        #expect(worst <= 2)
+        // The kernel really runs (it is not the C library in disguise): on this sample about a
+        // quarter of its results differ from the C library's, each by 1 ulp.
+        #expect(differing > xs.count / 10)
+        #expect(worst <= 1)
     }
 
     @Test func zeroGivesExactlyOne() {
@@ -51,7 +49,7 @@ struct PairExponentialTests {
 
     @Test func outsideTheRangeIsTheCLibrarysExp() {
         let xs: [Double] = [
-            -708.0000001, -708.5, -720, -745.13, -745.2, -1000, -.infinity, 709.0000001, 709.7, 709.79, 710, 1e300, .infinity,
+            -700.0000001, -700.5, -708.5, -720, -745.13, -745.2, -1000, -.infinity, 709.0000001, 709.7, 709.79, 710, 1e300, .infinity,
         ]
         for x in xs {
             for partner in [0.0, -3, .nan, x] {
@@ -64,6 +62,7 @@ struct PairExponentialTests {
         #expect(PairExponential.exp(SIMD2(.nan, 1)).x.isNaN)
         #expect(PairExponential.exp(SIMD2(-800, 0)).x == 0)
         #expect(PairExponential.exp(SIMD2(-740, 0)).x.isSubnormal)
+        #expect(PairExponential.exp(SIMD2(PairExponential.highest, 0)).x.isFinite)
     }
 
     /// A lane's result does not depend on the other lane (so pairing rows never changes bits).

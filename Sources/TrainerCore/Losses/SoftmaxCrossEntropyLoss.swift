@@ -11,7 +11,7 @@ import Darwin
 //
 // Shifting by the row maximum keeps every exponential in (0, 1], so no logit overflows and the
 // largest term is exactly 1, which bounds the relative error of the sum. The exponentials are
-// `PairExponential`'s (two classes at a time, within 2 ulp of the C library's `exp`), the same
+// `PairExponential`'s (two at a time, within 1 ulp of the C library's `exp`), the same
 // function in both methods, so `loss` and `lossAndScoreGradient` agree to the bit.
 
 /// Multinomial cross-entropy on K logits per example.
@@ -31,11 +31,12 @@ public struct SoftmaxCrossEntropyLoss: ScoreLoss {
     ) -> Double {
         let k = classCount
         guard rows > 0, k > 0, let z = scores.baseAddress, let g = scoreGradient.baseAddress else { return 0 }
+        let table = PairExponential.table
         var total = 0.0
         var i = 0
         while i < rows {
             let pair = RowPair(first: i, rows: rows, classes: k)
-            let (c, sum) = pair.exponentials(z, into: g)
+            let (c, sum) = pair.exponentials(z, into: g, table: table)
             let inverse = 1 / sum
             if pair.count == 2 {
                 for j in 0..<k {
@@ -59,11 +60,12 @@ public struct SoftmaxCrossEntropyLoss: ScoreLoss {
     public func loss(scores: UnsafeBufferPointer<Double>, targets: UnsafeBufferPointer<Double>, rows: Int) -> Double {
         let k = classCount
         guard rows > 0, k > 0, let z = scores.baseAddress else { return 0 }
+        let table = PairExponential.table
         var total = 0.0
         var i = 0
         while i < rows {
             let pair = RowPair(first: i, rows: rows, classes: k)
-            let (c, sum) = pair.exponentials(z, into: nil)
+            let (c, sum) = pair.exponentials(z, into: nil, table: table)
             for lane in 0..<pair.count {
                 total += c[lane] + log(sum[lane]) - z[pair.row(lane) + Int(targets[i + lane])]
             }
@@ -100,7 +102,9 @@ struct RowPair {
     /// The rows' maxima c and Σⱼ e^(zⱼ − c); the exponentials are written to `out` (same
     /// layout as `z`) when given.
     @inline(__always)
-    func exponentials(_ z: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>?) -> (max: SIMD2<Double>, sum: SIMD2<Double>) {
+    func exponentials(
+        _ z: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>?, table: UnsafePointer<UInt64>
+    ) -> (max: SIMD2<Double>, sum: SIMD2<Double>) {
         let k = classes
         // Swift's max(c, s) is `s >= c ? s : c`; the same comparison per lane.
         var c = SIMD2(repeating: -Double.infinity)
@@ -110,7 +114,7 @@ struct RowPair {
         }
         var sum = SIMD2<Double>()
         for j in 0..<k {
-            let e = PairExponential.exp(SIMD2(z[a + j], z[b + j]) - c)
+            let e = PairExponential.exp(SIMD2(z[a + j], z[b + j]) - c, table: table)
             if let out {
                 out[a + j] = e.x
                 out[b + j] = e.y
