@@ -114,6 +114,29 @@ struct DatasetCacheFastCSVTests {
         Self.expectSame(quoted, try #require(Self.fastLoad(Self.bigText(), features: ["a", "b", "c"])))
     }
 
+    /// Doubled quotes (escaped quotes) in a column nobody reads, as spreadsheets and Python's
+    /// `csv` write text holding quotes, take the fast path; in a number or a label they still
+    /// go to the general loader, which reports or unescapes them.
+    @Test func doubledQuotesInSkippedColumnsMatchTheGeneralLoader() throws {
+        let text = "x,note,y\n1,\"12\"\" pipe, \"\"steel\"\"\",2\n3,\"\"\"\"\"\",4\n5,\"\",6\n7,\"a\"\"\",8\r\n"
+        let fast = try #require(Self.fastLoad(text, features: ["x"]))
+        Self.expectSame(fast, try Self.generalLoad(text, features: ["x"]))
+        #expect(fast.features.values == [1, 3, 5, 7] && fast.targets == [2, 4, 6, 8])
+        // Many rows, split between the workers.
+        let big = Self.bigText().split(separator: "\n").enumerated().map { i, line in
+            i == 0 ? "note," + line : "\"\"\"quoted\"\" \(i), \"\"and\"\" more\"," + line
+        }.joined(separator: "\n") + "\n"
+        let quoted = try #require(Self.fastLoad(big, features: ["a", "b", "c"]))
+        Self.expectSame(quoted, try Self.generalLoad(big, features: ["a", "b", "c"]))
+        // Read columns, an unterminated field, a line break inside: the general loader.
+        for declined in [
+            "x,y\n\"1\"\"\",2\n", "x,note,y\n1,\"a\"\",2\n", "x,note,y\n1,\"a\"\"\n\",2\n", "x,note,y\n1,\"a\"\"b\"c,2\n",
+        ] {
+            #expect(Self.fastLoad(declined, features: ["x"]) == nil, "\(declined.debugDescription)")
+        }
+        #expect(Self.fastLoad("x,y\n1,\"a\"\"b\"\n", kind: .softmax) == nil)
+    }
+
     /// Empty lines between records (LF or CRLF, one or several, right after the header) are
     /// skipped as the general reader skips them, and counted neither as missing nor as dropped;
     /// softmax files with one go to the general loader (labels are encoded by chunk row ranges).

@@ -6,7 +6,8 @@ import Darwin
 import Dispatch
 
 /// A parallel fast path for the common case of `DatasetLoader`: a plain numeric CSV file (fields
-/// may be quoted, but hold no quote or line break; empty lines skipped, but for softmax only at
+/// may be quoted, but hold no line break, and no quote except doubled ones in columns nobody
+/// reads; empty lines skipped, but for softmax only at
 /// the end; LF or CRLF line endings; an optional UTF-8 byte order mark) loaded for linear or logistic regression, or for softmax
 /// regression (`ChunkLabels`), or read for `ModelInput` (`table`). It returns exactly what the
 /// general loader would, or `nil` the moment anything falls outside that case — then the
@@ -321,10 +322,34 @@ enum FastNumericCSV {
         return nil
     }
 
+    /// Where the skipped quoted field whose opening quote is at `start` ends (just after its
+    /// closing quote), or nil when it holds a line break or runs to the chunk's end. A doubled
+    /// quote inside (`""`, an escaped quote in a text column: `"12"" pipe"`) is part of the
+    /// field; the caller then requires a delimiter after the closing quote, as for
+    /// `quotedContent`. Only for columns nobody reads: a number or a label holding a quote goes
+    /// to the general reader (which reports or unescapes it).
+    @inline(__always)
+    private static func skippedQuotedFieldEnd(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, to: Int) -> Int? {
+        var q = start + 1
+        while q < to {
+            let b = bytes[q]
+            if b == quote {
+                if q + 1 < to && bytes[q + 1] == quote {
+                    q += 2
+                    continue
+                }
+                return q + 1
+            }
+            if b == newline || b == carriageReturn { return nil }
+            q += 1
+        }
+        return nil
+    }
+
     /// Parses the records in `[from, to)` into rows `firstRow..<firstRow + rows`; false on
-    /// anything the general loader must handle (wrong field count, empty line, a quote inside a
-    /// field or a quoted field holding a quote or a line break, a lone carriage return, a value
-    /// that is not a finite number).
+    /// anything the general loader must handle (wrong field count, empty line, a quote inside an
+    /// unquoted field, a quoted field holding a line break, a quoted number or label holding a
+    /// quote, a lone carriage return, a value that is not a finite number).
     ///
     /// Line breaks inside quotes would also break the row count (one row per line feed), which
     /// is why they decline: a chunk cut inside such a field fails on its stray closing quote,
@@ -401,9 +426,9 @@ enum FastNumericCSV {
                         missingInRow += 1
                     }
                 } else if p < to && bytes[p] == quote {
-                    // A skipped quoted field (a name with commas in it, say).
-                    guard let content = quotedContent(bytes, at: p, to: to) else { return false }
-                    p = content.upperBound + 1
+                    // A skipped quoted field (a name with commas or escaped quotes in it, say).
+                    guard let end = skippedQuotedFieldEnd(bytes, at: p, to: to) else { return false }
+                    p = end
                 } else {
                     while p < to {
                         let b = bytes[p]
