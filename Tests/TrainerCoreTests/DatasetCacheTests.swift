@@ -54,7 +54,7 @@ struct DatasetCacheTests {
 
     /// A clean file gives the same dataset under every missing-value policy, so `drop_row` and
     /// `impute_mean` runs share the default policy's cache entry (and fast path); a file with an
-    /// empty field still goes to the general reader, which counts it, and is not cached.
+    /// empty field has an entry of its own under each policy, with the counts it reports.
     @Test func missingValuePoliciesUseTheCacheForFilesWithoutEmptyFields() throws {
         let (folder, csv, cache) = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -75,17 +75,24 @@ struct DatasetCacheTests {
 
         try FileManager.default.removeItem(atPath: folder + "/cache")
         try Self.write("a,b,y\n1,,3\n4,5,6\n7,,9\n", to: csv)
-        let withEmpty = try load(.dropRow)
-        #expect(withEmpty.missing == MissingValueReport(policy: .dropRow, missingValues: 2, droppedRows: 2))
-        #expect(withEmpty.dataset.features.values == [4, 5])
-        #expect(entries() == 0, "drop_row with empty fields is not cached: its dropped rows could not be counted")
-        let error = try #require(throws: DataError.self) { try load(.error) }
-        #expect(error.line == 2)
-        // impute_mean with empty fields: an entry of its own, whose NaNs give the count back.
         func entryInode() throws -> Int? {
             let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/cache").first)
             return try FileManager.default.attributesOfItem(atPath: folder + "/cache/" + name)[.systemFileNumber] as? Int
         }
+        // drop_row with empty fields: an entry of its own, which stores the report's counts.
+        let withEmpty = try load(.dropRow)
+        #expect(entries() == 1)
+        let dropEntry = try entryInode()
+        let again = try load(.dropRow)
+        #expect(try entryInode() == dropEntry, "the second load read the entry (a parse would have rewritten it)")
+        for loaded in [withEmpty, again] {
+            #expect(loaded.missing == MissingValueReport(policy: .dropRow, missingValues: 2, droppedRows: 2))
+            #expect(loaded.dataset.features.values == [4, 5] && loaded.dataset.targets == [6])
+        }
+        let error = try #require(throws: DataError.self) { try load(.error) }
+        #expect(error.line == 2)
+        // impute_mean with empty fields: an entry of its own, whose NaNs give the count back.
+        try FileManager.default.removeItem(atPath: folder + "/cache")
         let first = try load(.imputeMean)
         #expect(entries() == 1)
         let written = try entryInode()

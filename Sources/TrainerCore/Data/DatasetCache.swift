@@ -37,8 +37,8 @@ public struct DatasetCache: Sendable {
     public let minimumFileSize: Int
 
     /// Bumped whenever the entry layout or the loader's semantics change.
-    static let formatVersion = "trainer-dataset-cache-v1"
-    static let magic: [UInt8] = Array("TRNRDSC1".utf8)
+    static let formatVersion = "trainer-dataset-cache-v2"
+    static let magic: [UInt8] = Array("TRNRDSC2".utf8)
     static let probeBytes = 64 * 1024
 
     public init(directory: String?, minimumFileSize: Int = 8 * 1024 * 1024) {
@@ -67,6 +67,15 @@ public struct DatasetCache: Sendable {
     public func load(
         path: String, selection: String, parse: () throws(DataError) -> Dataset
     ) throws(DataError) -> Dataset {
+        try load(path: path, selection: selection) { () throws(DataError) in (try parse(), []) }.dataset
+    }
+
+    /// `load(path:selection:parse:)` for a parse that also gives a few counts the dataset alone
+    /// cannot tell (how many rows `drop_row` left out, say): they are stored in the entry and
+    /// come back with it.
+    public func load(
+        path: String, selection: String, parse: () throws(DataError) -> (Dataset, counts: [Int])
+    ) throws(DataError) -> (dataset: Dataset, counts: [Int]) {
         // A plain stat first: small files (most runs) skip the identity probe entirely.
         var st = stat()
         guard let directory, stat(path, &st) == 0, Int(st.st_size) >= minimumFileSize,
@@ -78,12 +87,12 @@ public struct DatasetCache: Sendable {
         if let cached = Self.read(entry: entry, key: key, identity: identity, sourcePath: path) {
             return cached
         }
-        let dataset = try parse()
+        let (dataset, counts) = try parse()
         // Only cache what still describes the file: if it changed while being parsed, skip.
         if let after = SourceIdentity(path: path), after == identity {
-            Self.write(dataset, entry: entry, directory: directory, key: key, identity: identity)
+            Self.write(dataset, counts: counts, entry: entry, directory: directory, key: key, identity: identity)
         }
-        return dataset
+        return (dataset, counts)
     }
 
     // MARK: - Source identity
@@ -148,10 +157,12 @@ public struct DatasetCache: Sendable {
     //
     // magic (8) | key length (8) | key | identity words (7 × 8) | rows, columns (2 × 8)
     // | string table: feature names, target name, class count + 1 (0 = regression), classes
-    // | targets (rows × 8) | features (rows × columns × 8); all integers little-endian UInt64,
-    // every string as length (8) + UTF-8 bytes.
+    // | count of counts (8), counts (8 each) | targets (rows × 8) | features (rows × columns × 8);
+    // all integers little-endian UInt64, every string as length (8) + UTF-8 bytes.
 
-    static func write(_ dataset: Dataset, entry: String, directory: String, key: String, identity: SourceIdentity) {
+    static func write(
+        _ dataset: Dataset, counts: [Int] = [], entry: String, directory: String, key: String, identity: SourceIdentity
+    ) {
         var header: [UInt8] = magic
         func word(_ w: UInt64) { withUnsafeBytes(of: w.littleEndian) { header.append(contentsOf: $0) } }
         func string(_ s: String) { word(UInt64(s.utf8.count)); header.append(contentsOf: s.utf8) }
@@ -164,6 +175,9 @@ public struct DatasetCache: Sendable {
         string(dataset.targetName)
         word(UInt64((dataset.classes?.count ?? -1) + 1))
         for label in dataset.classes ?? [] { string(label) }
+        guard counts.allSatisfy({ $0 >= 0 }) else { return }
+        word(UInt64(counts.count))
+        for count in counts { word(UInt64(count)) }
 
         guard makeDirectories(directory) else { return }
         let temporary = entry + ".tmp.\(getpid())"
@@ -176,7 +190,9 @@ public struct DatasetCache: Sendable {
         if !ok || rename(temporary, entry) != 0 { unlink(temporary) }
     }
 
-    static func read(entry: String, key: String, identity: SourceIdentity, sourcePath: String) -> Dataset? {
+    static func read(
+        entry: String, key: String, identity: SourceIdentity, sourcePath: String
+    ) -> (dataset: Dataset, counts: [Int])? {
         let fd = open(entry, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -208,6 +224,12 @@ public struct DatasetCache: Sendable {
             }
             classes = labels
         }
+        guard let countCount = cursor.int(), countCount <= 64 else { return nil }
+        var counts: [Int] = []
+        for _ in 0..<countCount {
+            guard let count = cursor.int() else { return nil }
+            counts.append(count)
+        }
         let (valueCount, overflow) = rows.multipliedReportingOverflow(by: columns)
         guard !overflow, cursor.offset + 8 * (rows + valueCount) == fileSize else { return nil }
         let targetsOffset = cursor.offset
@@ -227,9 +249,10 @@ public struct DatasetCache: Sendable {
             count = valueCount
         }
         guard !failed, let matrix = try? Matrix(rows: rows, columns: columns, values: values) else { return nil }
-        return Dataset(
+        let dataset = Dataset(
             featureNames: names, features: matrix, targetName: targetName, targets: targets,
             classes: classes, sourcePath: sourcePath)
+        return (dataset, counts)
     }
 
     /// Bounds-checked reads from an entry's header (any malformed length is a miss).
