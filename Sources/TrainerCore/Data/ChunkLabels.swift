@@ -10,10 +10,11 @@ import Darwin
 ///
 /// Why a table of its own: the general loader's encoder keys a dictionary by an `ArraySlice`
 /// per row on one core; here each worker looks a row's label up by an FNV-1a hash of its bytes
-/// in an open-addressed table that points back into the file, with no allocation per row. A
-/// label the general loader would treat differently — empty, with blanks at its ends or a quote
-/// in it — makes the chunk decline, and the general loader reads the file. (A quoted label's
-/// table entry is its content; the caller's scan stops at a carriage return.)
+/// in an open-addressed table that points back into the file, with no allocation per row. Blanks
+/// (spaces, tabs) at a label's ends are not part of it, as the general loader trims them; a
+/// label the general loader would treat differently — empty or with a quote in it — makes the
+/// chunk decline, and the general loader reads the file. (A quoted label's table entry is its
+/// content, trimmed; the caller's scan stops at a carriage return.)
 ///
 /// One instance per chunk, used by one worker at a time.
 final class ChunkLabels: @unchecked Sendable {
@@ -25,11 +26,14 @@ final class ChunkLabels: @unchecked Sendable {
     private var slots = [Int](repeating: 0, count: 16)
     private var hashes: [UInt64] = []
 
-    /// The id of the label spelled by `bytes[range]` (a new one the first time), or nil when
-    /// the general loader must handle it.
-    func id(ofLabelIn range: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let first = range.first, let last = range.last else { return nil }   // empty
-        if DecimalParser.isBlank(bytes[first]) || DecimalParser.isBlank(bytes[last]) { return nil }
+    /// The id of the label spelled by `bytes[range]` without blanks at its ends (a new one the
+    /// first time), or nil when the general loader must handle it.
+    func id(ofLabelIn field: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var lower = field.lowerBound, upper = field.upperBound
+        while lower < upper, DecimalParser.isBlank(bytes[lower]) { lower += 1 }
+        while upper > lower, DecimalParser.isBlank(bytes[upper - 1]) { upper -= 1 }
+        let range = lower..<upper
+        guard let first = range.first else { return nil }   // empty
         // FNV-1a as `DatasetCache.fnv1a`, in the same pass as the check for quotes (it runs
         // for every row; the caller's scan already stopped at any carriage return).
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
