@@ -136,6 +136,35 @@ struct TrainingLoopTests {
         #expect(outcome.skippedSteps == 9, "every step after the first sees an infinite loss")
     }
 
+    final class StepRows: TrainingObserver {
+        var steps: [StepRecord] = []
+        func trainerDidStep(_ record: StepRecord) { steps.append(record) }
+        func trainerDidFinishEpoch(_ record: EpochRecord) {}
+    }
+
+    /// A step that is not taken (skipped, or the one that diverges) still logs ‖θ‖: θ as the
+    /// previous step left it. Taken steps log it after the update.
+    @Test(arguments: [NonFinitePolicy.skip, .stop])
+    func stepsNotTakenLogTheWeightNormOfTheUnchangedParameters(policy: NonFinitePolicy) throws {
+        let config = Self.config(kind: .linear) {
+            $0.data.standardize = false
+            $0.training.batchSize = .full
+            $0.training.epochs = 4
+            $0.training.onNonfinite = policy
+        }
+        let dataset = try Self.overflowingDataset()
+        let data = try PreparedData(dataset: dataset, model: config.model, data: config.data, seed: config.seed)
+        let rows = StepRows()
+        let outcome = try Trainer(config: config, data: data).run(observer: rows)
+        #expect(rows.steps.count == (policy == .skip ? 4 : 2))
+        let first = try #require(rows.steps.first)
+        #expect(!first.skipped && first.weightNorm > 0 && first.weightNorm.isFinite)
+        for record in rows.steps.dropFirst() {
+            #expect(record.weightNorm.bitPattern == first.weightNorm.bitPattern, "step \(record.step)")
+        }
+        #expect(GradientClipping.l2Norm(outcome.parameters).bitPattern == first.weightNorm.bitPattern)
+    }
+
     @Test func maxStepsCapsTheRun() throws {
         let data = try Self.dataset(kind: .logistic)
         let config = Self.config(kind: .logistic) {

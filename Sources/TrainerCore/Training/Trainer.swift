@@ -170,10 +170,13 @@ public struct Trainer {
                     gradNorm: gradNorm, clippedGradNorm: gradNorm, clipCoefficient: 1,
                     gradNormWeights: GradientClipping.l2Norm(gradient[0..<weightCount]),
                     gradNormBias: GradientClipping.l2Norm(gradient[weightCount...]),
-                    updateNorm: 0, weightNorm: GradientClipping.l2Norm(theta), skipped: false)
+                    updateNorm: 0, weightNorm: 0, skipped: false)
                 // Divergence.
                 if firstLoss == nil, loss.isFinite { firstLoss = loss }
                 if let reason = divergenceReason(loss: loss, gradNorm: gradNorm, firstLoss: firstLoss) {
+                    // θ is not stepped: the row carries its norm (measured after the step
+                    // otherwise, so a normal step measures ‖θ‖ once).
+                    record.weightNorm = GradientClipping.l2Norm(theta)
                     let report = DivergenceReport(
                         step: step, epoch: epoch, lr: lr, loss: loss, gradNorm: gradNorm, reason: reason,
                         hint: Self.divergenceHint(standardized: config.data.standardize))
