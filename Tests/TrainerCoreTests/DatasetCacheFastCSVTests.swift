@@ -155,7 +155,8 @@ struct DatasetCacheFastCSVTests {
             let fast = try #require(loaded, "\(text.debugDescription)")
             FastCSVMissingValueTests.expectSame(fast, try FastCSVMissingValueTests.general(text, policy))
         }
-        #expect(Self.fastLoad("x,y\n1,a\n\n3,b\n", kind: .softmax) == nil)
+        let softmax = "x,y\n1,a\n\n3,b\n\n\n5,a\n"
+        Self.expectSame(try #require(Self.fastLoad(softmax, kind: .softmax)), try Self.generalLoad(softmax, kind: .softmax))
         // Many rows, empty lines in every chunk.
         let big = Self.bigText().split(separator: "\n", omittingEmptySubsequences: false).enumerated()
             .map { $0.offset % 97 == 5 ? "\n" + $0.element : String($0.element) }.joined(separator: "\n")
@@ -312,14 +313,33 @@ struct FastCSVMissingValueTests {
         Self.expectSame(try #require(Self.fast(logistic, .dropRow, kind: .logistic)), try Self.general(logistic, .dropRow, kind: .logistic))
     }
 
-    @Test func softmaxImputesButLeavesRowsToDropToTheGeneralLoader() throws {
+    @Test func softmaxImputesAndDropsRowsLikeTheGeneralLoader() throws {
         let text = "a,y\n1,cat\n,dog\n3,cat\n"
         let imputed = try #require(Self.fast(text, .imputeMean, kind: .softmax))
         Self.expectSame(imputed, try Self.general(text, .imputeMean, kind: .softmax))
-        // The classes must come from the rows kept ("bird" only in a dropped row).
-        let dropping = "a,y\n1,cat\n,bird\n3,dog\n"
-        #expect(Self.fast(dropping, .dropRow, kind: .softmax) == nil)
-        #expect(try Self.general(dropping, .dropRow, kind: .softmax).dataset.classes == ["cat", "dog"])
+        // The classes come from the rows kept: "bird" only in a dropped row, "fish" only in a
+        // row whose label is missing, an invalid UTF-8 label only in a dropped row.
+        for dropping in [
+            "a,y\n1,cat\n,bird\n3,dog\n", "a,y\n1,cat\n2,\n,fish\n3,dog\n\n4, cat\n", "a,b,y\n1,2,cat\n,5,cat\n3,4,dog\n",
+        ] {
+            let fast = try #require(Self.fast(dropping, .dropRow, kind: .softmax), "\(dropping.debugDescription)")
+            let general = try Self.general(dropping, .dropRow, kind: .softmax)
+            Self.expectSame(fast, general)
+            #expect(fast.dataset.classes == ["cat", "dog"])
+        }
+        let invalid = Array("a,y\n1,cat\n,".utf8) + [0xFF] + Array("\n3,dog\n".utf8)
+        let fast = try #require(invalid.withUnsafeBufferPointer {
+            FastNumericCSV.table(bytes: $0, target: "y", features: nil, kind: .softmax, missing: .dropRow)?
+                .loaded(target: "y", sourcePath: "t.csv", policy: .dropRow)
+        })
+        Self.expectSame(fast, try DatasetLoader.load(contents: invalid, sourcePath: "t.csv", target: "y", features: nil, kind: .softmax, missing: .dropRow))
+        // Many rows, dropped ones in every chunk, classes that only dropped rows hold.
+        var lines = ["a,y"]
+        for i in 0..<20_000 { lines.append(i % 7 == 3 ? ",only\(i % 5)" : "\(i),class\(i % 4)") }
+        let big = lines.joined(separator: "\n") + "\n"
+        let loaded = try #require(Self.fast(big, .dropRow, kind: .softmax))
+        Self.expectSame(loaded, try Self.general(big, .dropRow, kind: .softmax))
+        #expect(loaded.dataset.classes == ["class0", "class1", "class2", "class3"])
         #expect(Self.fast("a,y\n1,cat\n2,\n3,dog\n", .imputeMean, kind: .softmax) == nil, "an empty label")
     }
 

@@ -71,19 +71,39 @@ final class ChunkLabels: @unchecked Sendable {
         }
     }
 
-    /// The class names for all chunks' labels, with each row's target (its label's id in its
-    /// chunk, rows `chunkRows[w]..<chunkRows[w + 1]` for chunk w) replaced by its class index;
-    /// nil when the general loader must decide (fewer than two classes, invalid UTF-8).
+    /// For each chunk, which of its label ids a row that is not `dropped` uses. Dropped rows
+    /// (under `drop_row`, and empty lines) never reach the general loader's encoder, so their
+    /// labels must not make classes; their targets are not label ids at all when the label was
+    /// missing or the line empty.
+    static func usedIds(
+        _ tables: [ChunkLabels], chunkRows: [Int], targets: [Double], dropped: UnsafeMutableBufferPointer<Bool>
+    ) -> [[Bool]] {
+        tables.enumerated().map { w, table in
+            var used = [Bool](repeating: false, count: table.starts.count)
+            for row in chunkRows[w]..<chunkRows[w + 1] where !dropped[row] { used[Int(targets[row])] = true }
+            return used
+        }
+    }
+
+    /// The class names for the labels of all chunks' kept rows, with each kept row's target
+    /// (its label's id in its chunk, rows `chunkRows[w]..<chunkRows[w + 1]` for chunk w)
+    /// replaced by its class index (`used`: `usedIds`); nil when the general loader must decide
+    /// (fewer than two classes, invalid UTF-8).
     static func encode(
-        _ tables: [ChunkLabels], bytes: UnsafeBufferPointer<UInt8>, chunkRows: [Int], targets: inout [Double]
+        _ tables: [ChunkLabels], bytes: UnsafeBufferPointer<UInt8>, chunkRows: [Int], targets: inout [Double],
+        used: [[Bool]], dropped: UnsafeMutableBufferPointer<Bool>
     ) -> [String]? {
         // Distinct labels over all chunks, and each chunk's ids mapped onto them.
         var labelIndex: [ArraySlice<UInt8>: Int] = [:]
         var labels: [ArraySlice<UInt8>] = []
         var distinctOfChunk: [[Int]] = []
-        for table in tables {
+        for (w, table) in tables.enumerated() {
             var map: [Int] = []
             for id in table.starts.indices {
+                guard used[w][id] else {
+                    map.append(-1)
+                    continue
+                }
                 let text = ArraySlice(UnsafeBufferPointer(rebasing: bytes[table.starts[id]..<(table.starts[id] + table.lengths[id])]))
                 if let index = labelIndex[text] {
                     map.append(index)
@@ -104,7 +124,7 @@ final class ChunkLabels: @unchecked Sendable {
         let (classes, classOfLabel) = ClassLabelEncoder.classes(of: names, bytes: labels)
         guard classes.count >= 2 else { return nil }
         for (w, map) in distinctOfChunk.enumerated() {
-            for row in chunkRows[w]..<chunkRows[w + 1] {
+            for row in chunkRows[w]..<chunkRows[w + 1] where !dropped[row] {
                 targets[row] = Double(classOfLabel[map[Int(targets[row])]])
             }
         }
@@ -117,16 +137,20 @@ final class ChunkLabels: @unchecked Sendable {
     /// reports the row).
     static func lookUp(
         _ tables: [ChunkLabels], bytes: UnsafeBufferPointer<UInt8>, chunkRows: [Int], targets: inout [Double],
-        index: (ArraySlice<UInt8>) -> Int?
+        used: [[Bool]], dropped: UnsafeMutableBufferPointer<Bool>, index: (ArraySlice<UInt8>) -> Int?
     ) -> Bool {
         for (w, table) in tables.enumerated() {
             var classOfId: [Int] = []
             for id in table.starts.indices {
+                guard used[w][id] else {
+                    classOfId.append(-1)
+                    continue
+                }
                 let text = ArraySlice(UnsafeBufferPointer(rebasing: bytes[table.starts[id]..<(table.starts[id] + table.lengths[id])]))
                 guard let c = index(text) else { return false }
                 classOfId.append(c)
             }
-            for row in chunkRows[w]..<chunkRows[w + 1] {
+            for row in chunkRows[w]..<chunkRows[w + 1] where !dropped[row] {
                 targets[row] = Double(classOfId[Int(targets[row])])
             }
         }

@@ -7,8 +7,8 @@ import Dispatch
 
 /// A parallel fast path for the common case of `DatasetLoader`: a plain numeric CSV file (fields
 /// may be quoted, but hold no line break, and no quote except doubled ones in columns nobody
-/// reads; empty lines skipped, but for softmax only at
-/// the end; LF or CRLF line endings; an optional UTF-8 byte order mark) loaded for linear or logistic regression, or for softmax
+/// reads; empty lines skipped; LF or CRLF line endings; an optional UTF-8 byte order mark)
+/// loaded for linear or logistic regression, or for softmax
 /// regression (`ChunkLabels`), or read for `ModelInput` (`table`). It returns exactly what the
 /// general loader would, or `nil` the moment anything falls outside that case — then the
 /// general loader runs from the start and produces its result or its precise error. It never
@@ -81,8 +81,8 @@ enum FastNumericCSV {
     /// Empty fields are handled by `missing` as `DatasetLoader.load(contents:…missing:)` handles
     /// them: `.imputeMean` stores NaN for an empty feature, `.dropRow` leaves out every row
     /// holding one (feature or target). What that loader reports as an error (an empty target
-    /// under `.imputeMean`, no row left) and softmax rows to drop (the classes must come from
-    /// the rows kept) decline.
+    /// under `.imputeMean`, no row left) declines. Softmax classes come from the rows kept only
+    /// (`ChunkLabels.usedIds`), as the general loader never sees the others.
     ///
     /// `classIndex` (softmax only): the class of a label's bytes in a saved model, as
     /// `ModelInput` reads a file to evaluate; the targets are then those classes and `classes`
@@ -225,11 +225,23 @@ enum FastNumericCSV {
         guard !failed.contains(true) else { return nil }
         let missingValues = missingCounts.reduce(0, +)
         let emptyLines = emptyLineCounts.reduce(0, +)
+        // Softmax labels are encoded by each chunk's row range, so before rows move, and only
+        // from the rows kept (the general loader never sees the others).
+        var classes: [String]?
+        if let labelTables {
+            let used = ChunkLabels.usedIds(labelTables, chunkRows: chunkRows, targets: targets, dropped: dropped)
+            if let classIndex {
+                guard ChunkLabels.lookUp(
+                    labelTables, bytes: bytes, chunkRows: chunkRows, targets: &targets, used: used, dropped: dropped,
+                    index: classIndex) else { return nil }
+            } else {
+                guard let encoded = ChunkLabels.encode(
+                    labelTables, bytes: bytes, chunkRows: chunkRows, targets: &targets, used: used, dropped: dropped) else { return nil }
+                classes = encoded
+            }
+        }
         var kept = rows
         if (policy == .dropRow && missingValues > 0) || emptyLines > 0 {
-            // Softmax labels are encoded by each chunk's row range, before rows could move (and
-            // the classes must come from the rows kept): the general loader's.
-            guard labelTables == nil else { return nil }
             kept = compact(values: &values, targets: &targets, hasTargets: targetIndex != nil, dropped: dropped, rows: rows, d: d)
             guard kept > 0 else { return nil }
         }
@@ -241,7 +253,6 @@ enum FastNumericCSV {
                 featureNames: featureNames, features: matrix, targets: nil, classes: nil,
                 missingValues: missingValues, droppedRows: droppedRows, emptyLines: emptyLines)
         }
-        var classes: [String]?
         if kind == .logistic {
             var ones = 0.0
             for y in targets {
@@ -252,11 +263,6 @@ enum FastNumericCSV {
             // The general loader stores logistic targets as exactly 0 or 1 (never -0.0).
             for i in targets.indices where targets[i] == 0 { targets[i] = 0 }
             classes = ["0", "1"]
-        } else if let labelTables, let classIndex {
-            guard ChunkLabels.lookUp(labelTables, bytes: bytes, chunkRows: chunkRows, targets: &targets, index: classIndex) else { return nil }
-        } else if let labelTables {
-            guard let encoded = ChunkLabels.encode(labelTables, bytes: bytes, chunkRows: chunkRows, targets: &targets) else { return nil }
-            classes = encoded
         }
         return Table(
             featureNames: featureNames, features: matrix, targets: targets, classes: classes,
@@ -394,8 +400,8 @@ enum FastNumericCSV {
                     if let id = labels.id(ofLabelIn: label, of: bytes) {
                         value = Double(id)
                     } else {
-                        // An empty label is a missing target: only `.dropRow` takes it (the
-                        // caller then declines softmax rows to drop, see `table`).
+                        // An empty label is a missing target: only `.dropRow` takes it (its row
+                        // is dropped, and its label slot never read, see `table`).
                         guard policy == .dropRow, label.allSatisfy({ DecimalParser.isBlank(bytes[$0]) }) else { return false }
                         missingInRow += 1
                     }
