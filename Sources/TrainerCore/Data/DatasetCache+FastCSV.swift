@@ -59,6 +59,27 @@ enum FastNumericCSV {
         /// Empty lines between records, skipped as the general reader skips them (each took a
         /// row slot in the count by line feeds).
         var emptyLines = 0
+        /// The row slots left out (empty lines, rows dropped), in order: slot s is the record
+        /// on the file's line s + 2. Empty when none was (the usual case).
+        var droppedSlots: [Int] = []
+
+        /// The physical line of each row: s + 2 for the slots s kept.
+        var lineNumbers: [Int] {
+            var lines: [Int] = []
+            lines.reserveCapacity(features.rows)
+            var skip = droppedSlots.makeIterator()
+            var nextSkipped = skip.next()
+            var slot = 0
+            while lines.count < features.rows {
+                if slot == nextSkipped {
+                    nextSkipped = skip.next()
+                } else {
+                    lines.append(slot + 2)
+                }
+                slot += 1
+            }
+            return lines
+        }
 
         /// As `DatasetLoader` returns it, when a target was read.
         func loaded(target: String, sourcePath: String, policy: MissingValuePolicy) -> LoadedDataset? {
@@ -241,7 +262,9 @@ enum FastNumericCSV {
             }
         }
         var kept = rows
+        var droppedSlots: [Int] = []
         if (policy == .dropRow && missingValues > 0) || emptyLines > 0 {
+            droppedSlots = (0..<rows).filter { dropped[$0] }
             kept = compact(values: &values, targets: &targets, hasTargets: targetIndex != nil, dropped: dropped, rows: rows, d: d)
             guard kept > 0 else { return nil }
         }
@@ -251,7 +274,7 @@ enum FastNumericCSV {
         guard targetIndex != nil else {
             return Table(
                 featureNames: featureNames, features: matrix, targets: nil, classes: nil,
-                missingValues: missingValues, droppedRows: droppedRows, emptyLines: emptyLines)
+                missingValues: missingValues, droppedRows: droppedRows, emptyLines: emptyLines, droppedSlots: droppedSlots)
         }
         if kind == .logistic {
             var ones = 0.0
@@ -266,7 +289,7 @@ enum FastNumericCSV {
         }
         return Table(
             featureNames: featureNames, features: matrix, targets: targets, classes: classes,
-            missingValues: missingValues, droppedRows: droppedRows, emptyLines: emptyLines)
+            missingValues: missingValues, droppedRows: droppedRows, emptyLines: emptyLines, droppedSlots: droppedSlots)
     }
 
     /// Moves the rows not `dropped` to the front, in order, and cuts both arrays to them;

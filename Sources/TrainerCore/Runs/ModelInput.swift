@@ -35,8 +35,8 @@ public struct ModelInput: Sendable {
     }
 
     /// `FastNumericCSV` on CSV text, or nil. A file taken here has one physical line per record
-    /// after the header (no line break inside quotes, no empty line but at the end: a file with
-    /// one declines), so row r is on line r + 2.
+    /// or empty line after the header (no line break inside quotes), so each row's line comes
+    /// from its slot (`Table.lineNumbers`).
     /// Logistic targets are its 0/1 numbers, which are the class indices of the model's classes
     /// "0" and "1".
     static func fastRead(
@@ -49,8 +49,8 @@ public struct ModelInput: Sendable {
         guard var table = FastNumericCSV.table(
                   bytes: bytes, target: requireTarget ? model.target : nil, features: model.features,
                   kind: requireTarget ? model.kind : .linear, missing: means == nil ? .error : .imputeMean,
-                  classIndex: { lookup.index(of: $0, logistic: false) }, releasingPages: releasingPages),
-              table.emptyLines == 0 else { return nil }
+                  classIndex: { lookup.index(of: $0, logistic: false) }, releasingPages: releasingPages)
+        else { return nil }
         if let means, table.missingValues > 0 {
             let d = table.features.columns
             guard means.count == d else { return nil }
@@ -58,7 +58,7 @@ public struct ModelInput: Sendable {
                 table.features.values[i] = means[i % d]
             }
         }
-        return ModelInput(features: table.features, targets: table.targets, lines: (0..<table.features.rows).map { $0 + 2 })
+        return ModelInput(features: table.features, targets: table.targets, lines: table.lineNumbers)
     }
 
     /// Reads CSV `contents`; `file` is used in errors only.
