@@ -56,11 +56,9 @@ enum FastNumericCSV {
         /// `MissingValueReport` counts them).
         var missingValues = 0
         var droppedRows = 0
-        /// Empty lines between records, skipped as the general reader skips them (each took a
-        /// row slot in the count by line feeds).
-        var emptyLines = 0
-        /// The row slots left out (empty lines, rows dropped), in order: slot s is the record
-        /// on the file's line s + 2. Empty when none was (the usual case).
+        /// The row slots left out, in order: empty lines between records (skipped, as the
+        /// general reader skips them; each took a slot in the count by line feeds) and rows
+        /// dropped. Slot s is the file's line s + 2. Empty when none was (the usual case).
         var droppedSlots: [Int] = []
 
         /// The physical line of each row: s + 2 for the slots s kept.
@@ -274,7 +272,7 @@ enum FastNumericCSV {
         guard targetIndex != nil else {
             return Table(
                 featureNames: featureNames, features: matrix, targets: nil, classes: nil,
-                missingValues: missingValues, droppedRows: droppedRows, emptyLines: emptyLines, droppedSlots: droppedSlots)
+                missingValues: missingValues, droppedRows: droppedRows, droppedSlots: droppedSlots)
         }
         if kind == .logistic {
             var ones = 0.0
@@ -289,7 +287,7 @@ enum FastNumericCSV {
         }
         return Table(
             featureNames: featureNames, features: matrix, targets: targets, classes: classes,
-            missingValues: missingValues, droppedRows: droppedRows, emptyLines: emptyLines, droppedSlots: droppedSlots)
+            missingValues: missingValues, droppedRows: droppedRows, droppedSlots: droppedSlots)
     }
 
     /// Moves the rows not `dropped` to the front, in order, and cuts both arrays to them;
