@@ -290,32 +290,27 @@ public struct LinearModelObjective: Sendable {
     /// pairs run in one pass over the rows: one column at a time, each sum was a chain of
     /// dependent additions (~1.1 µs per split part of a softmax batch, 144 rows × 10 classes).
     static func addColumnSums(of z: UnsafePointer<Double>, rows: Int, columns k: Int, into sums: UnsafeMutablePointer<Double>) {
-        @inline(__always) func load(_ p: UnsafePointer<Double>) -> SIMD2<Double> {
-            UnsafeRawPointer(p).loadUnaligned(as: SIMD2<Double>.self)
-        }
-        @inline(__always) func store(_ v: SIMD2<Double>, _ p: UnsafeMutablePointer<Double>) {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD2<Double>.self)
-        }
         var j = 0
         while j + 8 <= k {
-            var s0 = load(sums + j), s1 = load(sums + j + 2), s2 = load(sums + j + 4), s3 = load(sums + j + 6)
+            var s0 = DoublePair.load(sums + j), s1 = DoublePair.load(sums + j + 2)
+            var s2 = DoublePair.load(sums + j + 4), s3 = DoublePair.load(sums + j + 6)
             for i in 0..<rows {
                 let row = z + i * k + j
-                s0 += load(row)
-                s1 += load(row + 2)
-                s2 += load(row + 4)
-                s3 += load(row + 6)
+                s0 += DoublePair.load(row)
+                s1 += DoublePair.load(row + 2)
+                s2 += DoublePair.load(row + 4)
+                s3 += DoublePair.load(row + 6)
             }
-            store(s0, sums + j)
-            store(s1, sums + j + 2)
-            store(s2, sums + j + 4)
-            store(s3, sums + j + 6)
+            DoublePair.store(s0, sums + j)
+            DoublePair.store(s1, sums + j + 2)
+            DoublePair.store(s2, sums + j + 4)
+            DoublePair.store(s3, sums + j + 6)
             j += 8
         }
         while j + 2 <= k {
-            var s = load(sums + j)
-            for i in 0..<rows { s += load(z + i * k + j) }
-            store(s, sums + j)
+            var s = DoublePair.load(sums + j)
+            for i in 0..<rows { s += DoublePair.load(z + i * k + j) }
+            DoublePair.store(s, sums + j)
             j += 2
         }
         if j < k {
@@ -332,8 +327,8 @@ public struct LinearModelObjective: Sendable {
     static func fillRows(_ z: UnsafeMutablePointer<Double>, rows: Int, columns k: Int, with values: UnsafePointer<Double>) {
         var j = 0
         while j + 2 <= k {
-            let pair = UnsafeRawPointer(values + j).loadUnaligned(as: SIMD2<Double>.self)
-            for i in 0..<rows { UnsafeMutableRawPointer(z + i * k + j).storeBytes(of: pair, as: SIMD2<Double>.self) }
+            let pair = DoublePair.load(values + j)
+            for i in 0..<rows { DoublePair.store(pair, z + i * k + j) }
             j += 2
         }
         if j < k {

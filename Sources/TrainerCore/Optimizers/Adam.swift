@@ -133,13 +133,13 @@ public struct Adam: Optimizer {
                                     let c2 = SIMD2(repeating: oneMinusBeta2), s2 = SIMD2(repeating: stepSize)
                                     let r2 = SIMD2(repeating: biasCorrection2Sqrt), e2 = SIMD2(repeating: eps)
                                     while i + 2 <= n {
-                                        let gi = Self.load2(pg + i), mOld = Self.load2(pm + i)
+                                        let gi = DoublePair.load(pg + i), mOld = DoublePair.load(pm + i)
                                         let mi = mOld + w2 * (gi - mOld)
-                                        Self.store2(mi, pm + i)
-                                        let vi = Self.load2(UnsafePointer(pv + i)) * b2 + c2 * gi * gi
-                                        Self.store2(vi, pv + i)
+                                        DoublePair.store(mi, pm + i)
+                                        let vi = DoublePair.load(UnsafePointer(pv + i)) * b2 + c2 * gi * gi
+                                        DoublePair.store(vi, pv + i)
                                         let denom = vi.squareRoot() / r2 + e2
-                                        Self.store2(Self.load2(UnsafePointer(pt + i)) - s2 * mi / denom, pt + i)
+                                        DoublePair.store(DoublePair.load(UnsafePointer(pt + i)) - s2 * mi / denom, pt + i)
                                         i += 2
                                     }
                                 }
@@ -178,16 +178,6 @@ public struct Adam: Optimizer {
                 }
             }
         }
-    }
-
-    @inline(__always)
-    static func load2(_ p: UnsafePointer<Double>) -> SIMD2<Double> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD2<Double>.self)
-    }
-
-    @inline(__always)
-    static func store2(_ value: SIMD2<Double>, _ p: UnsafeMutablePointer<Double>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: value, as: SIMD2<Double>.self)
     }
 
     public func state() -> OptimizerState {

@@ -104,10 +104,9 @@ public enum GradientClipping {
         var low = SIMD2<Double>(), high = SIMD2<Double>()
         var i = 0
         if let p = x.baseAddress {
-            let raw = UnsafeRawPointer(p)
             while i + 4 <= n {
-                let ab = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD2<Double>.self)
-                let cd = raw.loadUnaligned(fromByteOffset: (i + 2) * 8, as: SIMD2<Double>.self)
+                let ab = DoublePair.load(p + i)
+                let cd = DoublePair.load(p + i + 2)
                 low += ab * ab
                 high += cd * cd
                 i += 4
