@@ -71,6 +71,11 @@ final class ChunkLabels: @unchecked Sendable {
         }
     }
 
+    /// The bytes of label `id` (its text in the file, blanks at its ends left out).
+    func label(_ id: Int, in bytes: UnsafeBufferPointer<UInt8>) -> ArraySlice<UInt8> {
+        ArraySlice(UnsafeBufferPointer(rebasing: bytes[starts[id]..<(starts[id] + lengths[id])]))
+    }
+
     /// For each chunk, which of its label ids a row that is not `dropped` uses. Dropped rows
     /// (under `drop_row`, and empty lines) never reach the general loader's encoder, so their
     /// labels must not make classes; their targets are not label ids at all when the label was
@@ -104,7 +109,7 @@ final class ChunkLabels: @unchecked Sendable {
                     map.append(-1)
                     continue
                 }
-                let text = ArraySlice(UnsafeBufferPointer(rebasing: bytes[table.starts[id]..<(table.starts[id] + table.lengths[id])]))
+                let text = table.label(id, in: bytes)
                 if let index = labelIndex[text] {
                     map.append(index)
                 } else {
@@ -146,7 +151,7 @@ final class ChunkLabels: @unchecked Sendable {
                     classOfId.append(-1)
                     continue
                 }
-                let text = ArraySlice(UnsafeBufferPointer(rebasing: bytes[table.starts[id]..<(table.starts[id] + table.lengths[id])]))
+                let text = table.label(id, in: bytes)
                 guard let c = index(text) else { return false }
                 classOfId.append(c)
             }
