@@ -90,8 +90,41 @@ final class ChunkLabels: @unchecked Sendable {
         }
     }
 
+    /// Each chunk's label ids mapped through `map` (called once per distinct label a kept row
+    /// uses, `used`: `usedIds`; −1 for the others), or nil as soon as `map` returns nil.
+    static func mapUsedLabels(
+        _ tables: [ChunkLabels], bytes: UnsafeBufferPointer<UInt8>, used: [[Bool]],
+        _ map: (ArraySlice<UInt8>) -> Int?
+    ) -> [[Int]]? {
+        var maps: [[Int]] = []
+        for (w, table) in tables.enumerated() {
+            var mapped: [Int] = []
+            for id in table.starts.indices {
+                guard used[w][id] else {
+                    mapped.append(-1)
+                    continue
+                }
+                guard let value = map(table.label(id, in: bytes)) else { return nil }
+                mapped.append(value)
+            }
+            maps.append(mapped)
+        }
+        return maps
+    }
+
+    /// Replaces each kept row's target (its label's id in its chunk, rows
+    /// `chunkRows[w]..<chunkRows[w + 1]` for chunk w) by `classOfId[w][id]`.
+    static func applyClasses(
+        _ classOfId: [[Int]], chunkRows: [Int], targets: inout [Double], dropped: UnsafeMutableBufferPointer<Bool>
+    ) {
+        for (w, map) in classOfId.enumerated() {
+            for row in chunkRows[w]..<chunkRows[w + 1] where !dropped[row] {
+                targets[row] = Double(map[Int(targets[row])])
+            }
+        }
+    }
+
     /// The class names for the labels of all chunks' kept rows, with each kept row's target
-    /// (its label's id in its chunk, rows `chunkRows[w]..<chunkRows[w + 1]` for chunk w)
     /// replaced by its class index (`used`: `usedIds`); nil when the general loader must decide
     /// (fewer than two classes, invalid UTF-8).
     static func encode(
@@ -101,25 +134,12 @@ final class ChunkLabels: @unchecked Sendable {
         // Distinct labels over all chunks, and each chunk's ids mapped onto them.
         var labelIndex: [ArraySlice<UInt8>: Int] = [:]
         var labels: [ArraySlice<UInt8>] = []
-        var distinctOfChunk: [[Int]] = []
-        for (w, table) in tables.enumerated() {
-            var map: [Int] = []
-            for id in table.starts.indices {
-                guard used[w][id] else {
-                    map.append(-1)
-                    continue
-                }
-                let text = table.label(id, in: bytes)
-                if let index = labelIndex[text] {
-                    map.append(index)
-                } else {
-                    labelIndex[text] = labels.count
-                    map.append(labels.count)
-                    labels.append(text)
-                }
-            }
-            distinctOfChunk.append(map)
-        }
+        guard let distinctOfChunk = mapUsedLabels(tables, bytes: bytes, used: used, { text in
+            if let index = labelIndex[text] { return index }
+            labelIndex[text] = labels.count
+            labels.append(text)
+            return labels.count - 1
+        }) else { return nil }
         // Names and classes as the general loader's encoder decides them.
         var names: [String] = []
         for label in labels {
@@ -128,11 +148,8 @@ final class ChunkLabels: @unchecked Sendable {
         }
         let (classes, classOfLabel) = ClassLabelEncoder.classes(of: names, bytes: labels)
         guard classes.count >= 2 else { return nil }
-        for (w, map) in distinctOfChunk.enumerated() {
-            for row in chunkRows[w]..<chunkRows[w + 1] where !dropped[row] {
-                targets[row] = Double(classOfLabel[map[Int(targets[row])]])
-            }
-        }
+        let classOfId = distinctOfChunk.map { map in map.map { $0 < 0 ? -1 : classOfLabel[$0] } }
+        applyClasses(classOfId, chunkRows: chunkRows, targets: &targets, dropped: dropped)
         return classes
     }
 
@@ -144,21 +161,8 @@ final class ChunkLabels: @unchecked Sendable {
         _ tables: [ChunkLabels], bytes: UnsafeBufferPointer<UInt8>, chunkRows: [Int], targets: inout [Double],
         used: [[Bool]], dropped: UnsafeMutableBufferPointer<Bool>, index: (ArraySlice<UInt8>) -> Int?
     ) -> Bool {
-        for (w, table) in tables.enumerated() {
-            var classOfId: [Int] = []
-            for id in table.starts.indices {
-                guard used[w][id] else {
-                    classOfId.append(-1)
-                    continue
-                }
-                let text = table.label(id, in: bytes)
-                guard let c = index(text) else { return false }
-                classOfId.append(c)
-            }
-            for row in chunkRows[w]..<chunkRows[w + 1] where !dropped[row] {
-                targets[row] = Double(classOfId[Int(targets[row])])
-            }
-        }
+        guard let classOfId = mapUsedLabels(tables, bytes: bytes, used: used, index) else { return false }
+        applyClasses(classOfId, chunkRows: chunkRows, targets: &targets, dropped: dropped)
         return true
     }
 }
