@@ -108,14 +108,20 @@ struct TrainingLoopTests {
         return data
     }
 
-    @Test(arguments: [NonFinitePolicy.stop, .error])
-    func nonFiniteLossStopsOrFailsTheRun(policy: NonFinitePolicy) throws {
-        let config = Self.config(kind: .linear) {
+    /// Full-batch linear training on `overflowingDataset` (unstandardized, so the overflow
+    /// stays) for `epochs` one-step epochs under `policy`.
+    static func overflowingConfig(epochs: Int, onNonfinite policy: NonFinitePolicy) -> TrainerConfig {
+        config(kind: .linear) {
             $0.data.standardize = false
             $0.training.batchSize = .full
-            $0.training.epochs = 10
+            $0.training.epochs = epochs
             $0.training.onNonfinite = policy
         }
+    }
+
+    @Test(arguments: [NonFinitePolicy.stop, .error])
+    func nonFiniteLossStopsOrFailsTheRun(policy: NonFinitePolicy) throws {
+        let config = Self.overflowingConfig(epochs: 10, onNonfinite: policy)
         let outcome = try Self.train(config, try Self.overflowingDataset())
         #expect(outcome.status == (policy == .error ? .failed : .diverged))
         let report = try #require(outcome.divergence)
@@ -124,12 +130,7 @@ struct TrainingLoopTests {
     }
 
     @Test func nonFiniteSkipPolicySkipsTheUpdatesAndFinishes() throws {
-        let config = Self.config(kind: .linear) {
-            $0.data.standardize = false
-            $0.training.batchSize = .full
-            $0.training.epochs = 10
-            $0.training.onNonfinite = .skip
-        }
+        let config = Self.overflowingConfig(epochs: 10, onNonfinite: .skip)
         let outcome = try Self.train(config, try Self.overflowingDataset())
         #expect(outcome.status == .completed)
         #expect(outcome.steps == 10)
@@ -146,12 +147,7 @@ struct TrainingLoopTests {
     /// previous step left it. Taken steps log it after the update.
     @Test(arguments: [NonFinitePolicy.skip, .stop])
     func stepsNotTakenLogTheWeightNormOfTheUnchangedParameters(policy: NonFinitePolicy) throws {
-        let config = Self.config(kind: .linear) {
-            $0.data.standardize = false
-            $0.training.batchSize = .full
-            $0.training.epochs = 4
-            $0.training.onNonfinite = policy
-        }
+        let config = Self.overflowingConfig(epochs: 4, onNonfinite: policy)
         let dataset = try Self.overflowingDataset()
         let data = try PreparedData(dataset: dataset, model: config.model, data: config.data, seed: config.seed)
         let rows = StepRows()
