@@ -182,4 +182,56 @@ struct DatasetCacheTests {
         #expect(throws: DataError.self) { try Self.load(off, folder + "/missing.csv", parses: &parses) }
         #expect(throws: DataError.self) { try Self.load(small, folder + "/missing.csv", parses: &parses) }
     }
+    /// Matrices of 16 MB and more are read back in pieces on every core: every piece lands in
+    /// its place (each value is distinct, so a piece read at the wrong offset shows), and an
+    /// entry cut short is still a miss.
+    @Test func largeEntriesAreReadBackInPiecesBitForBit() throws {
+        let (folder, csv, cache) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let rows = 66_000, columns = 32  // 2,112,000 values: 16.9 MB, eight or more pieces
+        var text = (0..<columns).map { "x\($0)" }.joined(separator: ",") + ",y\n"
+        text.reserveCapacity(rows * columns * 9)
+        for r in 0..<rows {
+            for c in 0..<columns { text += String(r * columns + c) + (c % 3 == 0 ? ".5," : ",") }
+            text += String(r) + "\n"
+        }
+        try Self.write(text, to: csv)
+        var parses = 0
+        let first = try Self.load(cache, csv, parses: &parses)
+        let second = try Self.load(cache, csv, parses: &parses)
+        #expect(parses == 1)
+        #expect(second.features.values.count == rows * columns)
+        // Compared outside #expect, which would print both 2-million-value arrays on failure.
+        let sameBits = second.features.values.map(\.bitPattern) == first.features.values.map(\.bitPattern)
+        #expect(sameBits)
+        #expect(second.features.values[rows * columns - 1] == Double(rows * columns - 1))
+        let sameTargets = second.targets == first.targets
+        #expect(sameTargets)
+
+        let entries = try FileManager.default.contentsOfDirectory(atPath: folder + "/cache")
+        let entry = URL(fileURLWithPath: folder + "/cache/" + entries[0])
+        let bytes = try Data(contentsOf: entry)
+        try bytes.prefix(bytes.count - 8).write(to: entry)
+        let reparsed = try Self.load(cache, csv, parses: &parses)
+        #expect(reparsed.features.values.count == rows * columns)
+        #expect(parses == 2)
+    }
+
+    @Test func parallelReadsMatchOneReadAndFailPastTheEnd() throws {
+        let (folder, path, _) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let words = (0..<(5 << 20)).map { UInt32(truncatingIfNeeded: $0 &* 2_654_435_761) }  // 20 MiB
+        try words.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: path)) }
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        let count = 4 * words.count - 12
+        var buffer = [UInt8](repeating: 0, count: count)
+        let read = buffer.withUnsafeMutableBytes { DatasetCache.readInParallel(fd, $0.baseAddress!, count, offset: 12) }
+        #expect(read)
+        let expected = words.withUnsafeBytes { Array($0[12...]) }
+        let same = buffer == expected
+        #expect(same)
+        let pastTheEnd = buffer.withUnsafeMutableBytes { DatasetCache.readInParallel(fd, $0.baseAddress!, count, offset: 16) }
+        #expect(!pastTheEnd)
+    }
 }
