@@ -138,6 +138,16 @@ def render(r, cpu, command):
     if "baseline" in c:
         w(f"| trainer {before} | {c['baseline']:.3f} | {mb / c['baseline']:.0f} | {ratio(c['baseline'], c['trainer'])} | |")
     w(f"| trainer, second run (binary cache) | {c['trainer_cached']:.3f} | — | | 0 by construction |")
+    if "trainer_idle" in c:
+        w(f"\nThe same loads, each after {c['idle_seconds']} s idle. The runs above follow each other closely; "
+          "these are what a user's runs minutes apart see on this VM, which hands memory a process frees back "
+          "to its host within ~2 s (virtio-balloon free page reporting), so each run's fresh memory faults on "
+          "the host first (Benchmarks/NOTES.md, round 10):\n")
+        w(f"| load | trainer | {before} |")
+        w("|---|---|---|")
+        for label, key in (("parse (cache off)", "idle"), ("second run (binary cache)", "cached_idle")):
+            t, b = c.get("trainer_" + key), c.get("baseline_" + key)
+            w(f"| {label} | {t:.3f} s ({mb / t:.0f} MB/s) | " + ("—" if b is None else f"{b:.3f} s ({mb / b:.0f} MB/s)") + " |")
     if "excel_trainer" in c:
         xmb = c["excel_bytes"] / 1e6
         w(f"\nThe same file as Excel's \"CSV UTF-8\" writes it (UTF-8 byte order mark, CRLF line endings; {xmb:.0f} MB):\n")
