@@ -145,9 +145,10 @@ def render(r, cpu, command):
           "the host first (Benchmarks/NOTES.md, round 10):\n")
         w(f"| load | trainer | {before} |")
         w("|---|---|---|")
-        for label, key in (("parse (cache off)", "idle"), ("second run (binary cache)", "cached_idle")):
-            t, b = c.get("trainer_" + key), c.get("baseline_" + key)
-            w(f"| {label} | {t:.3f} s ({mb / t:.0f} MB/s) | " + ("—" if b is None else f"{b:.3f} s ({mb / b:.0f} MB/s)") + " |")
+        def cell(seconds, rate):
+            return "—" if seconds is None else f"{seconds:.3f} s" + (f" ({mb / seconds:.0f} MB/s)" if rate else "")
+        for label, key, rate in (("parse (cache off)", "idle", True), ("second run (binary cache)", "cached_idle", False)):
+            w(f"| {label} | {cell(c.get('trainer_' + key), rate)} | {cell(c.get('baseline_' + key), rate)} |")
     if "excel_trainer" in c:
         xmb = c["excel_bytes"] / 1e6
         w(f"\nThe same file as Excel's \"CSV UTF-8\" writes it (UTF-8 byte order mark, CRLF line endings; {xmb:.0f} MB):\n")

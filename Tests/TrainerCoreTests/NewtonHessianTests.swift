@@ -22,7 +22,7 @@ struct NewtonHessianTests {
         let theta = Self.theta(f)
         let x = ReferenceSolver.augmentedFeatures(f)
         let scores = try f.scores(f.features, parameters: theta)
-        let h = try ReferenceSolver.newtonHessian(f, x: x, scores: scores)
+        let h = try ReferenceSolver.newtonHessian(f, x: f.features, scores: scores)
         let p = ReferenceSolver.probabilities(f, scores: scores)
         let k = f.outputs, dt = x.columns, n = dt * k, m = x.rows
         var expected = [Double](repeating: 0, count: n * n)
@@ -45,12 +45,23 @@ struct NewtonHessianTests {
         #expect(worst <= 1e-13 * scale, "max |H − Σ| = \(worst), max |H| = \(scale)")
     }
 
+    /// The ones column appended row by row gives the same bits as a copy of X with that column.
+    @Test func gramsWithAppendedOnesEqualTheCopyBitForBit() throws {
+        let f = try Self.objective(.softmax, rows: 5_000)
+        let root: @Sendable (Int, Int) -> Double = { i, s in 0.1 + Double((i * 7 + s) % 13) / 13 }
+        let appended = try BLAS.scaledGrams(f.features, appendingOnes: true, negative: [false, true], root: root)
+        let copied = try BLAS.scaledGrams(ReferenceSolver.augmentedFeatures(f), negative: [false, true], root: root)
+        #expect(appended.map(\.rows) == [5, 5] && copied.map(\.columns) == [5, 5])
+        #expect(appended.map { $0.values.map(\.bitPattern) } == copied.map { $0.values.map(\.bitPattern) })
+        #expect(appended[0][4, 4] > 0 && appended[1][0, 4] != 0)
+    }
+
     @Test(arguments: [ModelKind.logistic, .softmax])
     func matchesCentredDifferencesOfTheGradient(kind: ModelKind) throws {
         let f = try Self.objective(kind, rows: 700)
         let theta = Self.theta(f)
         let h = try ReferenceSolver.newtonHessian(
-            f, x: ReferenceSolver.augmentedFeatures(f), scores: f.scores(f.features, parameters: theta))
+            f, x: f.features, scores: f.scores(f.features, parameters: theta))
         let n = theta.count
         let step = 1e-5
         for j in 0..<n {
@@ -88,5 +99,19 @@ struct NewtonSampledHessianTests {
         let f = try NewtonHessianTests.objective(.logistic, rows: 1_300)
         let solution = try ReferenceSolver.solveNewton(f, method: .auto, maxIterations: 100, tolerance: 1e-10, sampleRows: 100)
         #expect(!solution.notes.contains { $0.contains("one row in") })
+    }
+}
+
+extension ReferenceSolver {
+    /// X̃: the features with a trailing ones column when the model has a bias, written out (the
+    /// solver never forms it; tests compare against it).
+    static func augmentedFeatures(_ objective: LinearModelObjective) -> Matrix {
+        guard objective.fitsBias else { return objective.features }
+        let m = objective.exampleCount, d = objective.featureCount
+        var x = Matrix(rows: m, columns: d + 1, repeating: 1)
+        for i in 0..<m {
+            for j in 0..<d { x.values[i * (d + 1) + j] = objective.features.values[i * d + j] }
+        }
+        return x
     }
 }

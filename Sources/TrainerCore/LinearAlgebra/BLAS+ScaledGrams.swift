@@ -11,7 +11,10 @@ extension BLAS {
     /// For each weight set s: G_s = ±Σᵢ (rᵢₛ·aᵢ)(rᵢₛ·aᵢ)ᵀ = ±Σᵢ rᵢₛ²·aᵢaᵢᵀ over the rows aᵢ of A
     /// (m × n), with rᵢₛ = `root(i, s)` ≥ 0 and the sign − where `negative[s]`: weighted Gram
     /// matrices whose weights have a known sign. Only the upper triangles are filled, as
-    /// `dsyrk` writes them.
+    /// `dsyrk` writes them. With `appendingOnes`, each row is taken as [aᵢ, 1] (the Gram
+    /// matrices are (n + 1) × (n + 1)): the same numbers as passing a copy of A with a ones
+    /// column, without that copy (808 MB at 1e6 × 100, whose fresh pages cost more than the
+    /// copying on this project's VMs; Benchmarks/NOTES.md, round 10).
     ///
     /// Why: the Newton Hessian of softmax regression is K(K+1)/2 such matrices, one per class
     /// pair (55 for K = 10), and it used to scale a whole copy of A per pair (800 MB at
@@ -22,9 +25,9 @@ extension BLAS {
     /// order, so the result is deterministic for a given thread count (measured in
     /// Benchmarks/NOTES.md, round 8).
     public static func scaledGrams(
-        _ a: Matrix, negative: [Bool], root: @Sendable (_ row: Int, _ set: Int) -> Double
+        _ a: Matrix, appendingOnes: Bool = false, negative: [Bool], root: @Sendable (_ row: Int, _ set: Int) -> Double
     ) throws(LinearAlgebraError) -> [Matrix] {
-        let m = a.rows, n = a.columns, sets = negative.count
+        let m = a.rows, columns = a.columns, n = columns + (appendingOnes ? 1 : 0), sets = negative.count
         guard m <= Int(Int32.max), n <= Int(Int32.max) else {
             throw .dimensionMismatch("scaledGrams: A is \(m)x\(n), too large for BLAS")
         }
@@ -49,8 +52,9 @@ extension BLAS {
                         for s in 0..<sets {
                             for i in 0..<rows {
                                 let r = root(start + i, s)
-                                let row = source + (start + i) * n, scaled = buffer + i * n
-                                for j in 0..<n { scaled[j] = row[j] * r }
+                                let row = source + (start + i) * columns, scaled = buffer + i * n
+                                for j in 0..<columns { scaled[j] = row[j] * r }
+                                if appendingOnes { scaled[columns] = r }
                             }
                             cblas_dsyrk(
                                 CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(rows),

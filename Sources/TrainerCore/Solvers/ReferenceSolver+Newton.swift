@@ -8,7 +8,9 @@ import Darwin
 //
 // Layout: with X̃ = [X, 1] (m × d̃), θ = [W row-major d×K, b] is exactly the row-major d̃×K
 // coefficient matrix of X̃, so unknown (f, k) — feature f of X̃, class k — has index f·K + k in
-// both θ and the Hessian. No permutation between "block" and "θ" layouts is needed.
+// both θ and the Hessian. No permutation between "block" and "θ" layouts is needed. X̃ itself
+// is never formed: the Gram blocks append the ones column row by row (`BLAS.scaledGrams`), and
+// scores come from the objective (X·W + 1·bᵀ).
 
 extension ReferenceSolver {
     /// Margins below this fraction of the step's largest score change count as "not moved down"
@@ -36,12 +38,13 @@ extension ReferenceSolver {
         sampleRows: Int = newtonSampleRows
     ) throws(SolverError) -> ReferenceSolution {
         let k = objective.outputs
-        let x = augmentedFeatures(objective)
-        let n = x.columns * k
+        let x = objective.features
+        let dt = x.columns + (objective.fitsBias ? 1 : 0)
+        let n = dt * k
         guard n <= maxNewtonSize else {
-            throw .tooLarge("the Newton system has K·(d + bias) = \(k)·\(x.columns) = \(n) unknowns, above the limit of \(maxNewtonSize) (a \(n)×\(n) Hessian)")
+            throw .tooLarge("the Newton system has K·(d + bias) = \(k)·\(dt) = \(n) unknowns, above the limit of \(maxNewtonSize) (a \(n)×\(n) Hessian)")
         }
-        let groups = invariantGroups(objective, augmentedColumns: x.columns)
+        let groups = invariantGroups(objective, augmentedColumns: dt)
         var notes: [String] = []
         if !groups.isEmpty {
             let which = objective.l2 == 0 ? "weights and biases" : "biases"
@@ -101,7 +104,7 @@ extension ReferenceSolver {
             }
 
             if objective.l2 == 0 {
-                recessionCount = try movesNoMarginDown(objective, x: x, step: step) ? recessionCount + 1 : 0
+                recessionCount = try movesNoMarginDown(objective, step: step) ? recessionCount + 1 : 0
                 if recessionCount >= recessionSteps {
                     throw .noOptimum(separable + " (Newton steps keep increasing every margin: quasi-complete separation)")
                 }
@@ -175,7 +178,9 @@ extension ReferenceSolver {
     }
 
     /// ∇²f(θ) in θ's layout: blocks (1/m) X̃ᵀ diag(p_k(δ_kl − p_l)) X̃ for class pairs (k, l),
-    /// plus λ on the weight diagonal. Logistic is the K = 1 case with weights p(1 − p).
+    /// plus λ on the weight diagonal, where X̃ is `x` (the features, or a sample of their rows)
+    /// with a ones column when the model fits a bias. Logistic is the K = 1 case with weights
+    /// p(1 − p).
     ///
     /// Each block is a weighted Gram matrix whose weights have one sign — p_k(1 − p_k) ≥ 0 on
     /// the diagonal pairs, −p_k·p_l ≤ 0 off it — so they come from one pass of
@@ -186,7 +191,7 @@ extension ReferenceSolver {
     /// instead of 55 for K = 10, where the blocks are most of a Newton step, and the sum has
     /// terms of one sign where p_k(1 − p_k) cancels for p_k near 1.
     static func newtonHessian(_ objective: LinearModelObjective, x: Matrix, scores: Matrix) throws(SolverError) -> Matrix {
-        let m = x.rows, dt = x.columns, k = objective.outputs
+        let m = x.rows, dt = x.columns + (objective.fitsBias ? 1 : 0), k = objective.outputs
         let p = probabilities(objective, scores: scores)
         let n = dt * k
         let offDiagonal = (0..<k).flatMap { a in ((a + 1)..<k).map { Pair(a: a, c: $0) } }
@@ -194,7 +199,7 @@ extension ReferenceSolver {
         let scale = 1 / Double(m)
         var blocks: [Matrix]
         do {
-            blocks = try BLAS.scaledGrams(x, negative: computed.map { $0.a != $0.c }) { i, s in
+            blocks = try BLAS.scaledGrams(x, appendingOnes: objective.fitsBias, negative: computed.map { $0.a != $0.c }) { i, s in
                 let pair = computed[s]
                 let pa = p.values[i * k + pair.a]
                 let w = pair.a == pair.c ? pa * (1 - pa) : pa * p.values[i * k + pair.c]
@@ -358,12 +363,11 @@ extension ReferenceSolver {
     /// Whether moving along `step` lowers no example's margin (beyond `recessionTolerance` of the
     /// largest score change) while changing the scores at all: a direction along which the loss
     /// decreases forever, i.e. a (quasi-)separating direction.
-    private static func movesNoMarginDown(_ objective: LinearModelObjective, x: Matrix, step: [Double]) throws(SolverError) -> Bool {
-        let k = objective.outputs
-        var change = Matrix(rows: x.rows, columns: k)
+    private static func movesNoMarginDown(_ objective: LinearModelObjective, step: [Double]) throws(SolverError) -> Bool {
+        let change: Matrix
         do {
-            let s = try Matrix(rows: x.columns, columns: k, values: step)
-            try BLAS.gemm(x, s, into: &change)
+            // X̃·S: the step's score change, as X·S_W + 1·s_bᵀ.
+            change = try objective.scores(objective.features, parameters: step)
         } catch {
             throw .linearAlgebra(error)
         }

@@ -183,18 +183,6 @@ public enum ReferenceSolver {
         }
     }
 
-    /// X̃: the features with a trailing ones column when the model has a bias, so that θ's
-    /// layout [W row-major; b] is exactly the row-major d̃×K coefficient matrix of X̃.
-    static func augmentedFeatures(_ objective: LinearModelObjective) -> Matrix {
-        guard objective.fitsBias else { return objective.features }
-        let m = objective.exampleCount, d = objective.featureCount
-        var x = Matrix(rows: m, columns: d + 1, repeating: 1)
-        for i in 0..<m {
-            for j in 0..<d { x.values[i * (d + 1) + j] = objective.features.values[i * d + j] }
-        }
-        return x
-    }
-
     /// Evaluates f and ‖∇f‖ at θ with the objective's own code, so the reference is judged by
     /// the same numbers the trainer sees.
     static func evaluate(_ objective: LinearModelObjective, _ theta: [Double]) throws(SolverError) -> (value: Double, gradient: [Double], gradientNorm: Double) {
