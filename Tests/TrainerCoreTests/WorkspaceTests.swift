@@ -135,4 +135,41 @@ struct WorkspaceTests {
             #expect(fraction == 0)
         }
     }
+    /// Large data takes the parallel fit and the one-pass gather: bit for bit what one core
+    /// computes by gathering, fitting column by column and transforming (written out here).
+    @Test(arguments: [0.0, 0.25], [true, false])
+    func largePreparedDataMatchesTheSequentialComputationBitForBit(fraction: Double, standardize: Bool) throws {
+        var dataset = try TrainingLoopTests.dataset(kind: .linear, rows: 20_000, features: 61)
+        dataset.features.values[7] = -0.0
+        var config = TrainingLoopTests.config(kind: .linear)
+        config.data.validationFraction = fraction
+        config.data.standardize = standardize
+        let prepared = try PreparedData(dataset: dataset, model: config.model, data: config.data, seed: 5)
+        let x = dataset.features, d = x.columns
+        #expect(x.rows * d >= Standardizer.parallelValues)
+
+        func gathered(_ rows: [Int]) -> [Double] { rows.flatMap { x.values[($0 * d)..<($0 * d + d)] } }
+        let train = gathered(prepared.trainRows), m = prepared.trainRows.count
+        var mean = [Double](repeating: 0, count: d), squares = mean, scale = [Double](repeating: 1, count: d)
+        for i in 0..<m { for j in 0..<d { mean[j] += train[i * d + j] } }
+        for j in 0..<d { mean[j] /= Double(m) }
+        for i in 0..<m { for j in 0..<d { squares[j] += (train[i * d + j] - mean[j]) * (train[i * d + j] - mean[j]) } }
+        for j in 0..<d { scale[j] = (squares[j] / Double(m)).squareRoot() }
+        func transformed(_ values: [Double]) -> [UInt64] {
+            values.indices.map { standardize ? ((values[$0] - mean[$0 % d]) / scale[$0 % d]).bitPattern : values[$0].bitPattern }
+        }
+        if standardize {
+            #expect(prepared.standardizer.mean.map(\.bitPattern) == mean.map(\.bitPattern))
+            #expect(prepared.standardizer.scale.map(\.bitPattern) == scale.map(\.bitPattern))
+        }
+        let trainBits = prepared.train.features.values.map(\.bitPattern) == transformed(train)
+        #expect(trainBits)
+        #expect(prepared.train.features.rows == m)
+        if let validation = prepared.validation {
+            let validationBits = validation.features.values.map(\.bitPattern) == transformed(gathered(prepared.validationRows))
+            #expect(validationBits)
+        } else {
+            #expect(fraction == 0 && m == x.rows)
+        }
+    }
 }

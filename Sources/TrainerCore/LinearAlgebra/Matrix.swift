@@ -28,6 +28,19 @@ public struct Matrix: Equatable, Sendable {
         self.values = values
     }
 
+    /// A `rows` × `columns` matrix whose storage `initialize` writes in full, with no fill
+    /// before it: for large matrices about to be overwritten, where a zero fill would be one
+    /// more pass over fresh memory. `initialize` must write every element.
+    init(rows: Int, columns: Int, initializingWith initialize: (UnsafeMutableBufferPointer<Double>) -> Void) {
+        precondition(rows >= 0 && columns >= 0, "Matrix dimensions must be non-negative")
+        self.rows = rows
+        self.columns = columns
+        self.values = [Double](unsafeUninitializedCapacity: rows * columns) { buffer, count in
+            initialize(UnsafeMutableBufferPointer(rebasing: buffer[0..<(rows * columns)]))
+            count = rows * columns
+        }
+    }
+
     /// Builds a matrix from an array of equally long rows.
     public init(rowArrays: [[Double]]) throws(LinearAlgebraError) {
         let columns = rowArrays.first?.count ?? 0

@@ -42,13 +42,15 @@ public struct PreparedData: Sendable {
 
         // Copies of the feature matrix, the dominant memory cost: none when the training split
         // is the whole dataset and nothing is standardized (the objective shares the dataset's
-        // storage); otherwise one per split, standardized in place rather than into a second
-        // copy. Before, every run held the dataset, a gathered training copy and a standardized
-        // copy of it (3× the matrix; 1× now in the no-split, unstandardized case).
+        // storage); otherwise one per split, gathered and standardized in one pass. Before,
+        // every run held the dataset, a gathered training copy and a standardized copy of it
+        // (3× the matrix; 1× now in the no-split, unstandardized case).
         let wholeDataset = validationRows.isEmpty
-        var trainX = wholeDataset ? dataset.features : dataset.features.gatheringRows(trainRows)
-        standardizer = data.standardize ? Standardizer.fit(trainX) : .identity(featureCount: dataset.features.columns)
-        if data.standardize { standardizer.apply(to: &trainX) }
+        let trainSelection = wholeDataset ? nil : trainRows
+        standardizer = data.standardize
+            ? Standardizer.fit(dataset.features, rows: trainSelection) : .identity(featureCount: dataset.features.columns)
+        let trainX = wholeDataset && !data.standardize
+            ? dataset.features : standardizer.transformedRows(of: dataset.features, trainSelection, applying: data.standardize)
         let classCount = dataset.classes?.count ?? 1
         train = try LinearModelObjective(
             kind: model.type, features: trainX,
@@ -57,8 +59,7 @@ public struct PreparedData: Sendable {
         if validationRows.isEmpty {
             validation = nil
         } else {
-            var validationX = dataset.features.gatheringRows(validationRows)
-            if data.standardize { standardizer.apply(to: &validationX) }
+            let validationX = standardizer.transformedRows(of: dataset.features, validationRows, applying: data.standardize)
             validation = try LinearModelObjective(
                 kind: model.type, features: validationX,
                 targets: validationRows.map { dataset.targets[$0] }, classCount: classCount,
