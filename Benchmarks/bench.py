@@ -155,6 +155,10 @@ def main():
         log("epoch", row)
     results["epochs"] = epoch_rows
 
+    # --- runs as users configure them ------------------------------------------------------------
+    results["user_runs"] = user_runs(a, big)
+    log("user runs", results["user_runs"])
+
     # --- least squares --------------------------------------------------------------------------
     ls = least_squares(a, os.path.join(DATA, "big.csv"))
     results["solve"] = ls
@@ -303,6 +307,43 @@ def predict(a, csv17):
     if not a.skip_peers:
         out["pandas"] = med([peer("pandas_predict", csv17, os.path.join(run, "model.json"))["seconds"] for _ in range(a.repeats)])
     shutil.rmtree(run, ignore_errors=True)
+    return out
+
+
+def user_runs(a, big):
+    """Runs configured as users do rather than as the targets are: a linear run that standardizes
+    and holds out 20 % for validation (so the training matrix is a prepared copy), and the
+    Newton reference solves of logistic and softmax. Each run after IDLE_SECONDS idle (see the
+    CSV section), the baseline's alternated run by run. Softmax solves take ~15 s each, so
+    fewer of them."""
+    binaries = [("trainer", a.trainer)] + ([("baseline", a.baseline)] if a.baseline else [])
+    out = {}
+    cfg = config("user-linear", big, "y_lin", "linear")
+    with open(cfg) as f:
+        c = json.load(f)
+    c["data"]["standardize"] = True
+    c["data"]["validation_fraction"] = 0.2
+    with open(cfg, "w") as f:
+        json.dump(c, f)
+    run_trainer(a.trainer, "run", cfg)  # the cache entry (the epoch section's, normally)
+    seen = {key: [] for key, _ in binaries}
+    for _ in range(a.repeats):
+        for key, binary in binaries:
+            time.sleep(IDLE_SECONDS)
+            s, wall, _ = run_trainer(binary, "run", cfg)
+            seen[key].append((s["timing"]["load_seconds"], s["timing"]["loop_seconds"], wall))
+    out["linear_split"] = {key: {"load": med([r[0] for r in v]), "loop": med([r[1] for r in v]), "wall": med([r[2] for r in v])}
+                           for key, v in seen.items()}
+    for kind, target, repeats in (("logistic", "y_log", a.repeats), ("softmax", "y_cls", max(2, a.repeats // 2))):
+        cfg = config("newton-" + kind, big, target, kind)
+        seen = {key: [] for key, _ in binaries}
+        for _ in range(repeats):
+            for key, binary in binaries:
+                time.sleep(IDLE_SECONDS)
+                s, wall, _ = run_trainer(binary, "solve", cfg)
+                seen[key].append((s["timing"]["solve_seconds"], wall))
+        out["newton_" + kind] = {key: {"solve": med([r[0] for r in v]), "wall": med([r[1] for r in v]), "runs": len(v)}
+                                 for key, v in seen.items()}
     return out
 
 

@@ -176,6 +176,27 @@ def render(r, cpu, command):
                                       (f"trainer {before}", p.get("baseline"))]))
         w("")
 
+    u = r.get("user_runs")
+    if u:
+        w(f"## Runs as users configure them (1,000,000 × 100, each run after {r['csv'].get('idle_seconds', 5)} s idle)\n")
+        w("The sections above measure what the targets name. These are runs set up as users usually set them "
+          "up, each after the machine sat idle (see the CSV section): a linear run that standardizes and holds out "
+          "20 % for validation, so it trains on a prepared copy of the matrix (800,000 rows); and the Newton "
+          "reference solves (`trainer solve`; every `trainer run` with `compare.reference` pays the same) of "
+          "logistic and softmax.\n")
+        w(f"| run | measure | trainer | {before} | × |")
+        w("|---|---|---|---|---|")
+        ls_, lb = u["linear_split"]["trainer"], u["linear_split"].get("baseline")
+        for label, key, fmt in (("`loop_seconds`", "loop", ms), ("`load_seconds` (cached load, split, standardization)", "load", lambda v: f"{v:.3f} s"),
+                                ("whole process", "wall", lambda v: f"{v:.3f} s")):
+            b = lb[key] if lb else None
+            w(f"| linear SGD, standardize + validation 0.2 | {label} | {fmt(ls_[key])} | {'—' if b is None else fmt(b)} | {ratio(b, ls_[key])} |")
+        for kind, label in (("logistic", "logistic reference (Newton)"), ("softmax", "softmax K=10 reference (Newton, sampled Hessian)")):
+            t, b = u["newton_" + kind]["trainer"], u["newton_" + kind].get("baseline")
+            bs = "—" if b is None else f"{b['solve']:.2f} s"
+            w(f"| {label}, {t['runs']} runs | `solve_seconds` | {t['solve']:.2f} s | {bs} | {ratio(b['solve'] if b else None, t['solve'])} |")
+        w("")
+
     out.extend(render_solve(r["solve"], before))
 
     e = r["ex5"]
