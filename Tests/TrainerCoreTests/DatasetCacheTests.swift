@@ -207,6 +207,12 @@ struct DatasetCacheTests {
         #expect(second.features.values[rows * columns - 1] == Double(rows * columns - 1))
         let sameTargets = second.targets == first.targets
         #expect(sameTargets)
+        // Read back without the huge-page advice (data that is only copied or solved): same bits.
+        var plain = cache
+        plain.hugePages = false
+        let third = try Self.load(plain, csv, parses: &parses)
+        let samePlainBits = third.features.values.map(\.bitPattern) == first.features.values.map(\.bitPattern)
+        #expect(samePlainBits && parses == 1)
 
         let entries = try FileManager.default.contentsOfDirectory(atPath: folder + "/cache")
         let entry = URL(fileURLWithPath: folder + "/cache/" + entries[0])

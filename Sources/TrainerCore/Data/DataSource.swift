@@ -22,7 +22,12 @@ public struct DataSource: Sendable {
     }
 
     /// Loads or generates the data. `dataPath` is `resolvedPath(config:configPath:)`.
-    public static func load(config: TrainerConfig, dataPath: String?) throws(TrainerError) -> DataSource {
+    ///
+    /// `trains`: whether the data will be trained on (else it is only solved, evaluated or
+    /// checked). Only then, and only when training reads the loaded matrix itself (no
+    /// validation rows held out, no standardization), is it read back into huge pages
+    /// (`DatasetCache.hugePages`).
+    public static func load(config: TrainerConfig, dataPath: String?, trains: Bool = true) throws(TrainerError) -> DataSource {
         do {
             if let spec = config.data.synthetic {
                 let data = SyntheticData(spec, kind: config.model.type, runSeed: config.seed, targetName: config.data.target)
@@ -37,7 +42,8 @@ public struct DataSource: Sendable {
             }
             let loaded = try DatasetLoader.load(
                 path: dataPath, target: config.data.target, features: config.data.features, kind: config.model.type,
-                missing: config.data.missing)
+                missing: config.data.missing,
+                hugePages: trains && !config.data.standardize && config.data.validationFraction == 0)
             return DataSource(dataset: loaded.dataset, synthetic: nil, syntheticCSV: nil, missing: loaded.missing)
         } catch let error as DataError {
             throw .data(error)

@@ -36,6 +36,14 @@ public struct DatasetCache: Sendable {
     public let directory: String?
     /// Source files smaller than this are loaded without the cache.
     public let minimumFileSize: Int
+    /// Whether a matrix read back from an entry is advised to use transparent huge pages. Yes
+    /// for data that shuffled epochs will gather rows from at random (one TLB miss per row
+    /// otherwise: a 1e6 × 100 epoch measured 40–45 ms against 61–82 ms in 4 KiB pages). No
+    /// when the matrix is only copied or read in order (a run that standardizes or holds out
+    /// validation rows trains on a prepared copy; `trainer solve`): on this project's VMs,
+    /// fresh huge pages cost more to touch first than 4 KiB pages (Benchmarks/NOTES.md,
+    /// round 10), and only random access pays that back.
+    public var hugePages = true
 
     /// Bumped whenever the entry layout or the loader's semantics change.
     static let formatVersion = "trainer-dataset-cache-v2"
@@ -85,7 +93,7 @@ public struct DatasetCache: Sendable {
         }
         let key = Self.formatVersion + "\n" + identity.absolutePath + "\n" + selection
         let entry = directory + "/" + Self.hexHash(Array(key.utf8)) + ".dataset"
-        if let cached = Self.read(entry: entry, key: key, identity: identity, sourcePath: path) {
+        if let cached = Self.read(entry: entry, key: key, identity: identity, sourcePath: path, hugePages: hugePages) {
             return cached
         }
         let (dataset, counts) = try parse()
@@ -192,7 +200,7 @@ public struct DatasetCache: Sendable {
     }
 
     static func read(
-        entry: String, key: String, identity: SourceIdentity, sourcePath: String
+        entry: String, key: String, identity: SourceIdentity, sourcePath: String, hugePages: Bool = true
     ) -> (dataset: Dataset, counts: [Int])? {
         let fd = open(entry, O_RDONLY)
         guard fd >= 0 else { return nil }
@@ -237,14 +245,14 @@ public struct DatasetCache: Sendable {
         var failed = false
         let targets = [Double](unsafeUninitializedCapacity: rows) { buffer, count in
             // Huge pages here too: a shuffled epoch reads one target per row at random.
-            if let base = buffer.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * rows) }
+            if hugePages, let base = buffer.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * rows) }
             failed = buffer.baseAddress.map { !readFully(fd, UnsafeMutableRawPointer($0), 8 * rows, offset: targetsOffset) } ?? true
             count = rows
         }
         guard !failed else { return nil }
         let values = [Double](unsafeUninitializedCapacity: valueCount) { buffer, count in
             if valueCount > 0 {
-                if let base = buffer.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * valueCount) }
+                if hugePages, let base = buffer.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * valueCount) }
                 failed = buffer.baseAddress.map { !readInParallel(fd, UnsafeMutableRawPointer($0), 8 * valueCount, offset: targetsOffset + 8 * rows) } ?? true
             }
             count = valueCount

@@ -28,10 +28,16 @@ public enum DatasetLoader {
     /// the cache: a file with no empty field in the columns used shares the default policy's
     /// entry (the result is the same under every policy), one with empty fields has an entry of
     /// its own under `impute_mean` and under `drop_row` (with the counts it reports).
+    ///
+    /// `hugePages`: whether shuffled epochs will read the matrix itself (see
+    /// `DatasetCache.hugePages`).
     public static func load(
-        path: String, target: String, features: [String]?, kind: ModelKind, missing: MissingValuePolicy
+        path: String, target: String, features: [String]?, kind: ModelKind, missing: MissingValuePolicy,
+        hugePages: Bool = true
     ) throws(DataError) -> LoadedDataset {
-        try load(path: path, target: target, features: features, kind: kind, missing: missing, cache: .standard)
+        var cache = DatasetCache.standard
+        cache.hugePages = hugePages
+        return try load(path: path, target: target, features: features, kind: kind, missing: missing, cache: cache)
     }
 
     /// `load(path:target:features:kind:missing:)` with the cache given (tests).

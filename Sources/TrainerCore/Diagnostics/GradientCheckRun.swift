@@ -28,7 +28,7 @@ public struct GradientCheckRun {
         let run = try TrainingRun(configArgument: configArgument, overrides: overrides)
         config = run.config
         configPath = run.configPath
-        let source = try DataSource.load(config: config, dataPath: run.dataPath)
+        let source = try DataSource.load(config: config, dataPath: run.dataPath, trains: false)
         let prepared: PreparedData
         do {
             prepared = try PreparedData(dataset: source.dataset, model: config.model, data: config.data, seed: config.seed)

@@ -23,7 +23,7 @@ public struct SolveRun {
         let config = run.config
         let clock = ContinuousClock()
         let started = clock.now
-        let input = try run.loadInput()
+        let input = try run.loadInput(trains: false)
         let dataset = input.dataset
         let prepared = input.prepared
         let loaded = clock.now

@@ -57,9 +57,10 @@ public struct TrainingRun {
         var source: DataSource
     }
 
-    func loadInput() throws(TrainerError) -> Input {
+    /// `trains`: false for runs that only solve (see `DataSource.load`).
+    func loadInput(trains: Bool = true) throws(TrainerError) -> Input {
         // The data source: the CSV at data.path, or generated data (saved in the run folder).
-        let source = try DataSource.load(config: config, dataPath: dataPath)
+        let source = try DataSource.load(config: config, dataPath: dataPath, trains: trains)
         var imputer: MissingValueImputer?
         var dataset = source.dataset
         if config.data.missing == .imputeMean {

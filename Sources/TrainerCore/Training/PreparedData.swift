@@ -59,7 +59,9 @@ public struct PreparedData: Sendable {
         if validationRows.isEmpty {
             validation = nil
         } else {
-            let validationX = standardizer.transformedRows(of: dataset.features, validationRows, applying: data.standardize)
+            // Read only by evaluation passes, in order: 4 KiB pages (see `transformedRows`).
+            let validationX = standardizer.transformedRows(
+                of: dataset.features, validationRows, applying: data.standardize, hugePages: false)
             validation = try LinearModelObjective(
                 kind: model.type, features: validationX,
                 targets: validationRows.map { dataset.targets[$0] }, classCount: classCount,

@@ -71,13 +71,16 @@ public struct Standardizer: Equatable, Sendable {
 
     /// Rows `rows` of `x` (every row when nil) in a new matrix, transformed when `applying`
     /// (else copied): the same values as `transform(x.gatheringRows(rows))`, in one pass.
+    /// `hugePages` for a matrix that shuffled epochs will read (the training rows): on this
+    /// project's VMs fresh huge pages cost more to touch first than 4 KiB pages (memory freed
+    /// earlier is back with the host), which only random access pays back.
     ///
     /// Why: this is the training matrix of every run that holds out validation rows or
     /// standardizes, 640–800 MB at 1e6 × 100. Gathering into a zeroed matrix and then
     /// transforming it took three passes on one core, and its 4 KiB pages cost the shuffled
     /// epochs TLB misses; now it is one pass, row blocks on every core, into memory advised
     /// to use huge pages like the cached dataset (Benchmarks/NOTES.md, round 10).
-    public func transformedRows(of x: Matrix, _ rows: [Int]?, applying: Bool) -> Matrix {
+    public func transformedRows(of x: Matrix, _ rows: [Int]?, applying: Bool, hugePages: Bool = true) -> Matrix {
         let d = x.columns, m = rows?.count ?? x.rows
         let selection = rows ?? []
         let parts = m * d >= Self.parallelValues ? 16 : 1
@@ -86,7 +89,7 @@ public struct Standardizer: Equatable, Sendable {
                 mean.withUnsafeBufferPointer { mu in
                     scale.withUnsafeBufferPointer { sigma in
                         Matrix(rows: m, columns: d) { target in
-                            if let base = target.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * m * d) }
+                            if hugePages, let base = target.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * m * d) }
                             nonisolated(unsafe) let (v, picked, mu, sigma, to) = (v, picked, mu, sigma, target)
                             let all = rows == nil, transform = applying && mu.count == d && sigma.count == d
                             BLAS.concurrently(parts) { part in
