@@ -95,7 +95,8 @@ enum FastNumericCSV {
     /// features are read, as `ModelInput` reads a file to predict; then `kind` does not
     /// matter). With `releasingPages` (only for a mapping) each worker unmaps a chunk's pages
     /// once it is parsed: in parallel, instead of one serial `munmap` of the whole file at the
-    /// end (~0.01 s of a 0.35 s load of a 409 MB file).
+    /// end (~0.01 s of a 0.35 s load of a 409 MB file). `hugePages`: whether the matrix is
+    /// advised to use huge pages (see `DatasetCache.hugePages`).
     ///
     /// Empty fields are handled by `missing` as `DatasetLoader.load(contents:…missing:)` handles
     /// them: `.imputeMean` stores NaN for an empty feature, `.dropRow` leaves out every row
@@ -109,7 +110,7 @@ enum FastNumericCSV {
     static func table(
         bytes: UnsafeBufferPointer<UInt8>, target: String?, features: [String]?, kind: ModelKind,
         missing policy: MissingValuePolicy = .error, classIndex: ((ArraySlice<UInt8>) -> Int?)? = nil,
-        releasingPages: Bool = false
+        releasingPages: Bool = false, hugePages: Bool = true
     ) -> Table? {
         // Line endings at the very end of the file can only end the last record or make empty
         // lines, which the general loader skips: parse up to the last record's text.
@@ -217,7 +218,7 @@ enum FastNumericCSV {
         var targets = [Double](repeating: 0, count: targetIndex == nil ? 1 : rows)
         // Every value is written by a worker (or the result is discarded), so no zero fill.
         var values = [Double](unsafeUninitializedCapacity: rows * d) { buffer, count in
-            if let base = buffer.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * rows * d) }
+            if hugePages, let base = buffer.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * rows * d) }
             count = rows * d
         }
         values.withUnsafeMutableBufferPointer { v in

@@ -52,7 +52,7 @@ public enum DatasetLoader {
             return FileTruncationGuard.reading(mapped) {
                 FastNumericCSV.table(
                     bytes: mapped.bytes, target: target, features: features, kind: kind, missing: policy,
-                    releasingPages: true
+                    releasingPages: true, hugePages: cache.hugePages
                 )?.loaded(target: target, sourcePath: path, policy: policy)
             }
         }

@@ -49,7 +49,9 @@ public struct ModelInput: Sendable {
         guard var table = FastNumericCSV.table(
                   bytes: bytes, target: requireTarget ? model.target : nil, features: model.features,
                   kind: requireTarget ? model.kind : .linear, missing: means == nil ? .error : .imputeMean,
-                  classIndex: { lookup.index(of: $0, logistic: false) }, releasingPages: releasingPages)
+                  classIndex: { lookup.index(of: $0, logistic: false) }, releasingPages: releasingPages,
+                  // Predictions read the rows in order: 4 KiB pages (see `DatasetCache.hugePages`).
+                  hugePages: false)
         else { return nil }
         if let means, table.missingValues > 0 {
             let d = table.features.columns
