@@ -168,12 +168,11 @@ enum FastNumericCSV {
         if let targetIndex { slot[targetIndex] = -1 }
         let columnSlots = slot.map { $0 ?? Int.min }
 
-        // Split the records into chunks at line boundaries and count rows. Eight chunks per
-        // core rather than one: the cores take chunks as they finish, so a core that runs
-        // slower (a busy or throttled vCPU; one measured 36% slower here) no longer makes the
-        // other wait for its half.
+        // Split the records into chunks at line boundaries and count rows: eight chunks per
+        // core rather than one (`DatasetCache.parallelPieces`), so the cores share the work
+        // even when one runs slower.
         let bodyStart = lineFeedIndex + 1
-        let chunks = 8 * max(1, min(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 8))
+        let chunks = DatasetCache.parallelPieces
         var bounds = [bodyStart]
         for w in 1..<chunks {
             var cut = max(bodyStart + (count - bodyStart) * w / chunks, bounds[w - 1])

@@ -302,19 +302,24 @@ public struct DatasetCache: Sendable {
         return true
     }
 
+    /// How many pieces work split between the cores is cut into: eight per online core (at most
+    /// eight cores), so the cores take pieces as they finish and a slower vCPU (one measured
+    /// 36% slower here) does not make the others wait for its share.
+    static var parallelPieces: Int { 8 * max(1, min(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 8)) }
+
     /// `readFully` split into pieces read on every core at once, for the feature matrix.
     ///
     /// Why: the read's cost is mostly the kernel backing fresh pages, not copying. On a
     /// virtual machine whose free memory is handed back to the host (virtio-balloon free page
     /// reporting, as on this project's machines), every fresh 2 MiB page first faults on the
     /// host: one thread read an 800 MB entry in 2.0–2.8 s where two took ~0.4–0.6 s
-    /// (Benchmarks/NOTES.md, round 10). Eight pieces per core rather than one, so a slower
-    /// vCPU does not hold the other back (as the CSV chunks do). Results are the same bytes.
+    /// (Benchmarks/NOTES.md, round 10). `parallelPieces` pieces of at least 4 MiB; the same
+    /// bytes as one read.
     static func readInParallel(_ fd: Int32, _ base: UnsafeMutableRawPointer, _ count: Int, offset: Int) -> Bool {
-        let cores = max(1, min(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 8))
         let pieceSize = 4 << 20
-        guard cores > 1, count >= 4 * pieceSize else { return readFully(fd, base, count, offset: offset) }
-        let pieces = min(8 * cores, count / pieceSize)
+        let oneCore = parallelPieces <= 8
+        guard !oneCore, count >= 4 * pieceSize else { return readFully(fd, base, count, offset: offset) }
+        let pieces = min(parallelPieces, count / pieceSize)
         let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: pieces)
         results.initialize(repeating: false)
         defer { results.deallocate() }
