@@ -108,12 +108,15 @@ struct WorkspaceTests {
         }
     }
 
-    @Test func inPlaceStandardizationMatchesTransform() throws {
+    @Test func transformIsTheFormulaBitForBit() throws {
         let data = try TrainingLoopTests.dataset(kind: .linear)
         let s = Standardizer.fit(data.features)
-        var x = data.features
-        s.apply(to: &x)
-        #expect(x == s.transform(data.features))
+        let d = data.features.columns
+        let expected = data.features.values.indices.map { ((data.features.values[$0] - s.mean[$0 % d]) / s.scale[$0 % d]).bitPattern }
+        #expect(s.transform(data.features).values.map(\.bitPattern) == expected)
+        // Fitted on another width: the matrix comes back unchanged.
+        let other = Standardizer(mean: [1], scale: [2])
+        #expect(other.transform(data.features).values.map(\.bitPattern) == data.features.values.map(\.bitPattern))
     }
 
     @Test(arguments: [0.0, 0.25], [true, false])
