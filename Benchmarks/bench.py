@@ -312,7 +312,8 @@ def predict(a, csv17):
 
 def user_runs(a, big):
     """Runs configured as users do rather than as the targets are: a linear run that standardizes
-    and holds out 20 % for validation (so the training matrix is a prepared copy), and the
+    and holds out 20 % for validation (the default config; the training matrix is the loaded
+    one, reordered and standardized in place), and the
     Newton reference solves of logistic and softmax. Each run after IDLE_SECONDS idle (see the
     CSV section), the baseline's alternated run by run. Softmax solves take ~15 s each, so
     fewer of them."""
@@ -330,9 +331,10 @@ def user_runs(a, big):
     for _ in range(a.repeats):
         for key, binary in binaries:
             time.sleep(IDLE_SECONDS)
-            s, wall, _ = run_trainer(binary, "run", cfg)
-            seen[key].append((s["timing"]["load_seconds"], s["timing"]["loop_seconds"], wall))
-    out["linear_split"] = {key: {"load": med([r[0] for r in v]), "loop": med([r[1] for r in v]), "wall": med([r[2] for r in v])}
+            s, wall, peak = run_trainer(binary, "run", cfg, rss=True)
+            seen[key].append((s["timing"]["load_seconds"], s["timing"]["loop_seconds"], wall, peak))
+    out["linear_split"] = {key: {"load": med([r[0] for r in v]), "loop": med([r[1] for r in v]), "wall": med([r[2] for r in v]),
+                                 "rss": med([r[3] for r in v])}
                            for key, v in seen.items()}
     for kind, target, repeats in (("logistic", "y_log", a.repeats), ("softmax", "y_cls", max(2, a.repeats // 2))):
         cfg = config("newton-" + kind, big, target, kind)

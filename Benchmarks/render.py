@@ -181,7 +181,7 @@ def render(r, cpu, command):
         w(f"## Runs as users configure them (1,000,000 × 100, each run after {r['csv'].get('idle_seconds', 5)} s idle)\n")
         w("The sections above measure what the targets name. These are runs set up as users usually set them "
           "up, each after the machine sat idle (see the CSV section): a linear run that standardizes and holds out "
-          "20 % for validation, so it trains on a prepared copy of the matrix (800,000 rows); and the Newton "
+          "20 % for validation (the defaults), so it trains on 800,000 rows prepared from the loaded matrix; and the Newton "
           "reference solves (`trainer solve`; every `trainer run` with `compare.reference` pays the same) of "
           "logistic and softmax.\n")
         w(f"| run | measure | trainer | {before} | × |")
@@ -191,6 +191,11 @@ def render(r, cpu, command):
                                 ("whole process", "wall", lambda v: f"{v:.3f} s")):
             b = lb[key] if lb else None
             w(f"| linear SGD, standardize + validation 0.2 | {label} | {fmt(ls_[key])} | {'—' if b is None else fmt(b)} | {ratio(b, ls_[key])} |")
+        if "rss" in ls_:
+            b = lb.get("rss") if lb else None
+            rss_text = lambda v: f"{v / 1e6:.0f} MB ({v / 800e6:.2f}×)"
+            w(f"| linear SGD, standardize + validation 0.2 | peak RSS (× the 800 MB matrix; target ≤ 1.3×) | "
+              f"{rss_text(ls_['rss'])} {'✅' if ls_['rss'] <= 1.3 * 800e6 else '❌'} | {'—' if b is None else rss_text(b)} | {ratio(b, ls_['rss'])} |")
         for kind, label in (("logistic", "logistic reference (Newton)"), ("softmax", "softmax K=10 reference (Newton, sampled Hessian)")):
             t, b = u["newton_" + kind]["trainer"], u["newton_" + kind].get("baseline")
             bs = "—" if b is None else f"{b['solve']:.2f} s"

@@ -39,7 +39,8 @@ struct MissingValueTests {
         #expect(imputer.means == [present.reduce(0, +) / Double(present.count)])
         let all = (1..<10).map { Double($0 * $0) }
         #expect(imputer.means[0] != all.reduce(0, +) / 9, "the validation rows must not count")
-        let filled = imputer.apply(to: loaded.dataset)
+        var filled = loaded.dataset
+        imputer.apply(to: &filled)
         #expect(filled.features[0, 0] == imputer.means[0])
         #expect(filled.features[3, 0] == 9)
     }

@@ -24,9 +24,8 @@ public struct DataSource: Sendable {
     /// Loads or generates the data. `dataPath` is `resolvedPath(config:configPath:)`.
     ///
     /// `trains`: whether the data will be trained on (else it is only solved, evaluated or
-    /// checked). Only then, and only when training reads the loaded matrix itself (no
-    /// validation rows held out, no standardization), is it read back into huge pages
-    /// (`DatasetCache.hugePages`).
+    /// checked). Only then is it read back into huge pages (`DatasetCache.hugePages`): the
+    /// training matrix is the loaded one, reordered in place (`PreparedData`).
     public static func load(config: TrainerConfig, dataPath: String?, trains: Bool = true) throws(TrainerError) -> DataSource {
         do {
             if let spec = config.data.synthetic {
@@ -43,7 +42,7 @@ public struct DataSource: Sendable {
             let loaded = try DatasetLoader.load(
                 path: dataPath, target: config.data.target, features: config.data.features, kind: config.model.type,
                 missing: config.data.missing,
-                hugePages: trains && !config.data.standardize && config.data.validationFraction == 0)
+                hugePages: trains)
             return DataSource(dataset: loaded.dataset, synthetic: nil, syntheticCSV: nil, missing: loaded.missing)
         } catch let error as DataError {
             throw .data(error)
@@ -52,6 +51,16 @@ public struct DataSource: Sendable {
         } catch {
             throw .internalError("loading data: \(error)")
         }
+    }
+
+    /// Hands the dataset over, leaving one with no rows: `PreparedData` reorders the matrix
+    /// in place, which copies nothing only when nothing else holds its storage.
+    public mutating func takeDataset() -> Dataset {
+        let taken = dataset
+        dataset = Dataset(
+            featureNames: taken.featureNames, features: Matrix(rows: 0, columns: taken.features.columns),
+            targetName: taken.targetName, targets: [], classes: taken.classes, sourcePath: taken.sourcePath)
+        return taken
     }
 
     /// Saves generated data (`data.csv`, `true_weights.json`) in the run folder; no-op for a CSV source.

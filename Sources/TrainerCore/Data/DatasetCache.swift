@@ -38,9 +38,9 @@ public struct DatasetCache: Sendable {
     public let minimumFileSize: Int
     /// Whether a matrix read back from an entry is advised to use transparent huge pages. Yes
     /// for data that shuffled epochs will gather rows from at random (one TLB miss per row
-    /// otherwise: a 1e6 × 100 epoch measured 40–45 ms against 61–82 ms in 4 KiB pages). No
-    /// when the matrix is only copied or read in order (a run that standardizes or holds out
-    /// validation rows trains on a prepared copy; `trainer solve`): on this project's VMs,
+    /// otherwise: a 1e6 × 100 epoch measured 40–45 ms against 61–82 ms in 4 KiB pages; the
+    /// training matrix is the loaded one, see `PreparedData`). No when the matrix is only
+    /// read in order (`trainer solve`, gradient checks, predictions): on this project's VMs,
     /// fresh huge pages cost more to touch first than 4 KiB pages (Benchmarks/NOTES.md,
     /// round 10), and only random access pays that back.
     public var hugePages = true

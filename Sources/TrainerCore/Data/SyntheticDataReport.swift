@@ -25,7 +25,7 @@ public struct SyntheticDataReport: Sendable {
         self.data = data
         let d = data.featureCount
         // Column j of the model → generated feature index, by name (x3 → 2).
-        let names = prepared.dataset.featureNames
+        let names = prepared.featureNames
         let indices = names.compactMap { name -> Int? in
             guard name.hasPrefix("x"), let i = Int(name.dropFirst()), i >= 1, i <= d else { return nil }
             return i - 1

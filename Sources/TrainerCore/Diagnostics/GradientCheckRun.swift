@@ -28,15 +28,15 @@ public struct GradientCheckRun {
         let run = try TrainingRun(configArgument: configArgument, overrides: overrides)
         config = run.config
         configPath = run.configPath
-        let source = try DataSource.load(config: config, dataPath: run.dataPath, trains: false)
+        var source = try DataSource.load(config: config, dataPath: run.dataPath, trains: false)
         let prepared: PreparedData
         do {
-            prepared = try PreparedData(dataset: source.dataset, model: config.model, data: config.data, seed: config.seed)
+            prepared = try PreparedData(dataset: source.takeDataset(), model: config.model, data: config.data, seed: config.seed)
         } catch {
             throw .internalError("preparing the data: \(error)")
         }
         objective = prepared.train
-        names = Self.parameterNames(objective: objective, features: source.dataset.featureNames, classes: source.dataset.classes)
+        names = Self.parameterNames(objective: objective, features: prepared.featureNames, classes: prepared.classes)
         randomScale = 1 / Double(max(objective.featureCount, 1)).squareRoot()
     }
 

@@ -41,6 +41,15 @@ public struct Matrix: Equatable, Sendable {
         }
     }
 
+    /// Wraps `values`, whose count the caller has made `rows * columns`: for storage handed
+    /// over from another matrix, which must not be copied (see `Standardizer.transformRows`).
+    init(rows: Int, columns: Int, handingOver values: [Double]) {
+        precondition(rows >= 0 && columns >= 0 && values.count == rows * columns, "Matrix storage must match its dimensions")
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+    }
+
     /// Builds a matrix from an array of equally long rows.
     public init(rowArrays: [[Double]]) throws(LinearAlgebraError) {
         let columns = rowArrays.first?.count ?? 0

@@ -24,7 +24,6 @@ public struct SolveRun {
         let clock = ContinuousClock()
         let started = clock.now
         let input = try run.loadInput(trains: false)
-        let dataset = input.dataset
         let prepared = input.prepared
         let loaded = clock.now
         let directory: RunDirectory
@@ -55,7 +54,7 @@ public struct SolveRun {
             solved = true
             fields.append(("status", .string("completed")))
             let model = SavedModel(
-                kind: config.model.type, features: dataset.featureNames, target: dataset.targetName, classes: dataset.classes,
+                kind: config.model.type, features: prepared.featureNames, target: prepared.targetName, classes: prepared.classes,
                 parameters: solution.parameters, fitsBias: config.model.bias, standardizer: prepared.standardizer)
             do {
                 try AtomicFile.write(model.json().serialized(), to: directory.file("model.json"))
@@ -113,10 +112,10 @@ public struct SolveRun {
             ("config_file", .string(run.configPath)),
             ("data", .object([
                 ("path", .string(run.dataPath ?? directory.file(SyntheticData.dataFileName))),
-                ("rows", .number(Double(dataset.features.rows))),
+                ("rows", .number(Double(prepared.rowCount))),
                 ("train_rows", .number(Double(prepared.trainRows.count))),
                 ("val_rows", .number(Double(prepared.validationRows.count))),
-                ("features", .number(Double(dataset.features.columns))),
+                ("features", .number(Double(prepared.featureCount))),
             ])),
             ("timing", .object([
                 ("load_seconds", .number(seconds(started, loaded))),

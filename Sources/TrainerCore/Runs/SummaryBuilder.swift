@@ -81,11 +81,11 @@ struct SummaryBuilder {
         }
         fields.append(("data", .object([
             ("path", .string(dataPath)),
-            ("rows", .number(Double(data.dataset.features.rows))),
+            ("rows", .number(Double(data.rowCount))),
             ("train_rows", .number(Double(data.trainRows.count))),
             ("val_rows", .number(Double(data.validationRows.count))),
-            ("features", .number(Double(data.dataset.features.columns))),
-            ("classes", data.dataset.classes.map { .array($0.map { .string($0) }) } ?? .null),
+            ("features", .number(Double(data.featureCount))),
+            ("classes", data.classes.map { .array($0.map { .string($0) }) } ?? .null),
         ])))
         if let synthetic { fields.append(("synthetic", synthetic.json())) }
         fields.append(("timing", .object([
@@ -105,10 +105,9 @@ struct SummaryBuilder {
     /// The one-screen summary printed by `trainer run`.
     func text(status: RunStatus) -> String {
         var lines: [String] = []
-        let d = data.dataset
         lines.append("run        \(directory.path)")
         lines.append("status     \(status.rawValue)\(outcome.map { " (\($0.stopReason))" } ?? "")")
-        lines.append("model      \(config.model.type.rawValue) on \(d.features.rows) rows × \(d.features.columns) features\(d.classes.map { ", \($0.count) classes" } ?? "") (train \(data.trainRows.count), validation \(data.validationRows.count))")
+        lines.append("model      \(config.model.type.rawValue) on \(data.rowCount) rows × \(data.featureCount) features\(data.classes.map { ", \($0.count) classes" } ?? "") (train \(data.trainRows.count), validation \(data.validationRows.count))")
         lines.append("optimizer  \(config.optimizer.type.rawValue), lr \(fmt(config.optimizer.lr)), batch \(batchText), \(outcome?.steps ?? 0) steps in \(outcome?.epochsCompleted ?? 0) epochs")
         if let final {
             let metric = isClassifier ? "accuracy" : "R²"

@@ -49,7 +49,6 @@ public struct TrainingRun {
     /// The data as training sees it: loaded with the missing-value policy, imputed, split,
     /// standardized.
     struct Input {
-        var dataset: Dataset
         var missing: MissingValueReport
         var imputer: MissingValueImputer?
         var prepared: PreparedData
@@ -60,16 +59,17 @@ public struct TrainingRun {
     /// `trains`: false for runs that only solve (see `DataSource.load`).
     func loadInput(trains: Bool = true) throws(TrainerError) -> Input {
         // The data source: the CSV at data.path, or generated data (saved in the run folder).
-        let source = try DataSource.load(config: config, dataPath: dataPath, trains: trains)
+        var source = try DataSource.load(config: config, dataPath: dataPath, trains: trains)
         var imputer: MissingValueImputer?
-        var dataset = source.dataset
+        // Only `dataset` holds the matrix from here, so imputing and preparing copy nothing.
+        var dataset = source.takeDataset()
         if config.data.missing == .imputeMean {
             // Means of the training split only: the split is a pure function of the seed, so
             // fitting here uses exactly the rows PreparedData will train on.
             let split = PreparedData.split(rowCount: dataset.count, validationFraction: config.data.validationFraction, seed: config.seed)
             do {
                 let fitted = try MissingValueImputer.fit(dataset, trainRows: split.train)
-                dataset = fitted.apply(to: dataset)
+                fitted.apply(to: &dataset)
                 imputer = fitted
             } catch {
                 throw .data(error)
@@ -77,14 +77,14 @@ public struct TrainingRun {
         }
         let prepared: PreparedData
         do {
-            prepared = try PreparedData(dataset: dataset, model: config.model, data: config.data, seed: config.seed)
+            prepared = try PreparedData(dataset: consume dataset, model: config.model, data: config.data, seed: config.seed)
         } catch {
             throw .internalError("preparing the data: \(error)")
         }
         if config.training.earlyStopping != nil && prepared.validation == nil {
             throw .config(ConfigError(file: configPath, path: "training.early_stopping", reason: "needs a validation split: set data.validation_fraction > 0"))
         }
-        return Input(dataset: dataset, missing: source.missing, imputer: imputer, prepared: prepared, source: source)
+        return Input(missing: source.missing, imputer: imputer, prepared: prepared, source: source)
     }
 
     /// Runs everything and writes the run folder.
@@ -127,7 +127,6 @@ public struct TrainingRun {
         let clock = ContinuousClock()
         let started = clock.now
         let prepared = input.prepared
-        let dataset = input.dataset
         let environment = RunEnvironment(directory: PathUtilities.directory(of: configPath))
         let trainer = Trainer(config: config, data: prepared)
         var summary = SummaryBuilder(config: config, configPath: configPath, dataPath: dataPath ?? directory.file(SyntheticData.dataFileName), data: prepared, directory: directory, environment: environment)
@@ -200,7 +199,7 @@ public struct TrainingRun {
             throw .internalError("final evaluation: \(error)")
         }
         let model = SavedModel(
-            kind: config.model.type, features: dataset.featureNames, target: dataset.targetName, classes: dataset.classes,
+            kind: config.model.type, features: prepared.featureNames, target: prepared.targetName, classes: prepared.classes,
             parameters: outcome.parameters, fitsBias: config.model.bias, standardizer: prepared.standardizer,
             imputationMeans: input.imputer?.means)
         let modelJSON = model.json()

@@ -1,8 +1,14 @@
 /// A dataset split into training and validation parts, standardized with statistics of the
 /// training part only, and wrapped in the objectives the trainer and the reference solver use.
 public struct PreparedData: Sendable {
-    /// The loaded dataset, unstandardized, all rows.
-    public let dataset: Dataset
+    /// The loaded dataset's feature names, in column order.
+    public let featureNames: [String]
+    /// The target column's name.
+    public let targetName: String
+    /// Classifiers: class labels, indexed by class index. `nil` for regression.
+    public let classes: [String]?
+    /// Rows of the loaded dataset: training and validation rows together.
+    public let rowCount: Int
     /// Row indices (into `dataset`) of the training split, in file order.
     public let trainRows: [Int]
     /// Row indices of the validation split, in file order.
@@ -15,7 +21,10 @@ public struct PreparedData: Sendable {
     public let validation: LinearModelObjective?
 
     /// Number of classes (1 for regression).
-    public var classCount: Int { dataset.classes?.count ?? 1 }
+    public var classCount: Int { classes?.count ?? 1 }
+
+    /// Number of feature columns.
+    public var featureCount: Int { featureNames.count }
 
     /// The training and validation row indices (each in file order) for `rowCount` rows: a
     /// pure function of its arguments, so the missing-value imputer can fit on the same
@@ -36,36 +45,45 @@ public struct PreparedData: Sendable {
 
     /// Splits with a generator seeded by `seed`, so the split is the same for every run with
     /// that seed whatever the optimizer does.
-    public init(dataset: Dataset, model: ModelConfig, data: DataConfig, seed: UInt64) throws(LinearAlgebraError) {
-        self.dataset = dataset
-        (trainRows, validationRows) = Self.split(rowCount: dataset.features.rows, validationFraction: data.validationFraction, seed: seed)
+    ///
+    /// The dataset's matrix becomes the training matrix: validation rows are copied out, then
+    /// the training rows are standardized and moved up in the same storage
+    /// (`Standardizer.transformRows(inPlace:keeping:applying:)`). Hand it over (`consume`)
+    /// and keep no other copy of the dataset, or that storage is copied first.
+    public init(dataset: consuming Dataset, model: ModelConfig, data: DataConfig, seed: UInt64) throws(LinearAlgebraError) {
+        var dataset = consume dataset
+        featureNames = dataset.featureNames
+        targetName = dataset.targetName
+        classes = dataset.classes
+        rowCount = dataset.features.rows
+        (trainRows, validationRows) = Self.split(rowCount: rowCount, validationFraction: data.validationFraction, seed: seed)
 
-        // Copies of the feature matrix, the dominant memory cost: none when the training split
-        // is the whole dataset and nothing is standardized (the objective shares the dataset's
-        // storage); otherwise one per split, gathered and standardized in one pass. Before,
-        // every run held the dataset, a gathered training copy and a standardized copy of it
-        // (3× the matrix; 1× now in the no-split, unstandardized case).
+        // The feature matrix is the dominant memory cost, so there is one: the loaded one,
+        // reordered and standardized in place, plus the validation rows' copy. Before, a run
+        // held the loaded matrix beside a gathered training copy (2.0× the matrix for the
+        // default config; 3× before round 1).
         let wholeDataset = validationRows.isEmpty
         let trainSelection = wholeDataset ? nil : trainRows
         standardizer = data.standardize
             ? Standardizer.fit(dataset.features, rows: trainSelection) : .identity(featureCount: dataset.features.columns)
-        let trainX = wholeDataset && !data.standardize
-            ? dataset.features : standardizer.transformedRows(of: dataset.features, trainSelection, applying: data.standardize)
         let classCount = dataset.classes?.count ?? 1
-        train = try LinearModelObjective(
-            kind: model.type, features: trainX,
-            targets: wholeDataset ? dataset.targets : trainRows.map { dataset.targets[$0] }, classCount: classCount,
-            fitsBias: model.bias, l2: model.l2, l1: model.l1)
         if validationRows.isEmpty {
             validation = nil
         } else {
-            // Read only by evaluation passes, in order: 4 KiB pages (see `transformedRows`).
-            let validationX = standardizer.transformedRows(
-                of: dataset.features, validationRows, applying: data.standardize, hugePages: false)
+            let validationX = standardizer.transformedRows(of: dataset.features, validationRows, applying: data.standardize)
             validation = try LinearModelObjective(
                 kind: model.type, features: validationX,
                 targets: validationRows.map { dataset.targets[$0] }, classCount: classCount,
                 fitsBias: model.bias, l2: model.l2, l1: model.l1)
         }
+        let trainTargets = wholeDataset ? dataset.targets : trainRows.map { dataset.targets[$0] }
+        var trainX = Matrix(rows: 0, columns: 0)
+        swap(&trainX, &dataset.features)
+        if !wholeDataset || data.standardize {
+            standardizer.transformRows(inPlace: &trainX, keeping: trainSelection, applying: data.standardize)
+        }
+        train = try LinearModelObjective(
+            kind: model.type, features: trainX, targets: trainTargets, classCount: classCount,
+            fitsBias: model.bias, l2: model.l2, l1: model.l1)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Per-feature standardization x' = (x − mean) / scale, fitted on the training split only so
 /// that no validation statistic leaks into training.
 ///
@@ -70,17 +72,11 @@ public struct Standardizer: Equatable, Sendable {
     static let parallelValues = 1 << 20
 
     /// Rows `rows` of `x` (every row when nil) in a new matrix, transformed when `applying`
-    /// (else copied): the same values as `transform(x.gatheringRows(rows))`, in one pass.
-    /// `hugePages` for a matrix that shuffled epochs will read (the training rows): on this
-    /// project's VMs fresh huge pages cost more to touch first than 4 KiB pages (memory freed
-    /// earlier is back with the host), which only random access pays back.
-    ///
-    /// Why: this is the training matrix of every run that holds out validation rows or
-    /// standardizes, 640–800 MB at 1e6 × 100. Gathering into a zeroed matrix and then
-    /// transforming it took three passes on one core, and its 4 KiB pages cost the shuffled
-    /// epochs TLB misses; now it is one pass, row blocks on every core, into memory advised
-    /// to use huge pages like the cached dataset (Benchmarks/NOTES.md, round 10).
-    public func transformedRows(of x: Matrix, _ rows: [Int]?, applying: Bool, hugePages: Bool = true) -> Matrix {
+    /// (else copied): the same values as `transform(x.gatheringRows(rows))`, in one pass, row
+    /// blocks on every core. Validation rows and predictions: read in order, so 4 KiB pages
+    /// (see `DatasetCache.hugePages`). The training matrix is made in place instead
+    /// (`transformRows(inPlace:keeping:applying:)`).
+    public func transformedRows(of x: Matrix, _ rows: [Int]?, applying: Bool) -> Matrix {
         let d = x.columns, m = rows?.count ?? x.rows
         let selection = rows ?? []
         let parts = m * d >= Self.parallelValues ? 16 : 1
@@ -89,7 +85,6 @@ public struct Standardizer: Equatable, Sendable {
                 mean.withUnsafeBufferPointer { mu in
                     scale.withUnsafeBufferPointer { sigma in
                         Matrix(rows: m, columns: d) { target in
-                            if hugePages, let base = target.baseAddress { FileBytes.adviseHugePages(UnsafeMutableRawPointer(base), 8 * m * d) }
                             nonisolated(unsafe) let (v, picked, mu, sigma, to) = (v, picked, mu, sigma, target)
                             let all = rows == nil, transform = applying && mu.count == d && sigma.count == d
                             BLAS.concurrently(parts) { part in
@@ -109,9 +104,58 @@ public struct Standardizer: Equatable, Sendable {
         }
     }
 
+    /// Keeps rows `rows` of `x` (ascending; every row when nil), in that order, transformed
+    /// when `applying`: the same values as `transformedRows(of: x, rows, applying:)`, but in
+    /// `x`'s own storage, which then holds `rows.count` rows.
+    ///
+    /// Why: a run that standardizes or holds out validation rows trains on this matrix, and
+    /// a second one beside the loaded matrix doubled the run's memory (1.6 GB at 1e6 × 100,
+    /// 2.0× the matrix, for the default config). Handed the loaded matrix with nothing else
+    /// holding its storage, this copies nothing: the kept rows are transformed where they are
+    /// (row blocks on every core), then moved up. Row `rows[i]` moves to row i ≤ `rows[i]`, so
+    /// moving in ascending order never overwrites a row still to move; consecutive kept rows
+    /// move in one `memmove`. If the storage is shared, the first write copies it (the values
+    /// are the same either way).
+    public func transformRows(inPlace x: inout Matrix, keeping rows: [Int]?, applying: Bool) {
+        let d = x.columns, total = x.rows, m = rows?.count ?? total
+        var values: [Double] = []
+        swap(&values, &x.values)  // so that `x` no longer holds the storage written below
+        let selection = rows ?? []
+        let transform = applying && mean.count == d && scale.count == d
+        let parts = total * d >= Self.parallelValues ? 16 : 1
+        values.withUnsafeMutableBufferPointer { v in
+            selection.withUnsafeBufferPointer { picked in
+                mean.withUnsafeBufferPointer { mu in
+                    scale.withUnsafeBufferPointer { sigma in
+                        nonisolated(unsafe) let (v, picked, mu, sigma) = (v, picked, mu, sigma)
+                        let all = rows == nil
+                        if transform {
+                            BLAS.concurrently(parts) { part in
+                                for i in (m * part / parts)..<(m * (part + 1) / parts) {
+                                    let at = (all ? i : picked[i]) * d
+                                    for j in 0..<d { v[at + j] = (v[at + j] - mu[j]) / sigma[j] }
+                                }
+                            }
+                        }
+                        guard !all, let base = v.baseAddress else { return }
+                        var i = 0
+                        while i < m {
+                            var end = i + 1
+                            while end < m && picked[end] == picked[end - 1] + 1 { end += 1 }
+                            if picked[i] != i { memmove(base + i * d, base + picked[i] * d, 8 * (end - i) * d) }
+                            i = end
+                        }
+                    }
+                }
+            }
+        }
+        values.removeLast((total - m) * d)
+        x = Matrix(rows: m, columns: d, handingOver: values)
+    }
+
     /// Applies the transform to every row, into a new matrix (`transformedRows` of every row;
     /// a standardizer fitted on another width copies `x` unchanged).
     public func transform(_ x: Matrix) -> Matrix {
-        transformedRows(of: x, nil, applying: true, hugePages: false)
+        transformedRows(of: x, nil, applying: true)
     }
 }
