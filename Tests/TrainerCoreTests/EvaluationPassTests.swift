@@ -49,6 +49,34 @@ struct EvaluationPassTests {
         }
     }
 
+    /// `scores` of a large matrix (two parts, many blocks, written in place on two cores) are
+    /// the blocks the passes compute (`reduceScoreBlocks`), in row order and bit for bit, and
+    /// X·W + 1·bᵀ to rounding; the solver's margin test over blocks sees the same scores.
+    @Test(arguments: ModelKind.allCases, [true, false])
+    func largeScoresAreThePassesBlocksInOrder(kind: ModelKind, bias: Bool) throws {
+        let f = try Self.objective(kind, rows: 20_000, features: 110, bias: bias)
+        #expect(f.passParts().count == 2 && f.blockRows(rows: f.exampleCount) < 10_000)
+        let theta = WorkspaceTests.theta(f)
+        let z = try f.scores(f.features, parameters: theta)
+        let blocks = try f.reduceScoreBlocks(theta, initial: [Double]()) { seen, _, scores in seen += scores }
+        let same = z.values.map(\.bitPattern) == blocks.flatMap { $0 }.map(\.bitPattern)
+        #expect(same)
+        let k = f.outputs, d = f.featureCount
+        for i in Swift.stride(from: 0, to: f.exampleCount, by: 997) {
+            for c in 0..<k {
+                var expected = bias ? theta[f.weightCount + c] : 0
+                for j in 0..<d { expected += f.features.values[i * d + j] * theta[j * k + c] }
+                #expect(abs(z.values[i * k + c] - expected) <= 1e-12 * max(1, abs(expected)), "row \(i), output \(c)")
+            }
+        }
+        if kind.isClassifier {
+            let fromMatrix = z.values.withUnsafeBufferPointer {
+                ReferenceSolver.minimumMargin(kind: kind, targets: f.targets, rows: 0..<z.rows, scores: $0, outputs: k)
+            }
+            #expect(try ReferenceSolver.minimumMargin(f, parameters: theta) == fromMatrix)
+        }
+    }
+
     @Test func constantTargetsHaveNoRSquaredAndNoRowsNoMetric() throws {
         let x = try Matrix(rows: 4, columns: 1, values: [1, 2, 3, 4])
         let constant = try LinearModelObjective(kind: .linear, features: x, targets: [2, 2, 2, 2], fitsBias: true)

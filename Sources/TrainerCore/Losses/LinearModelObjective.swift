@@ -56,6 +56,12 @@ public struct LinearModelObjective: Sendable {
     public var parameterCount: Int { weightCount + (fitsBias ? outputs : 0) }
 
     /// Scores Z = X·W + 1·bᵀ for the rows of `x` (any matrix with d columns).
+    ///
+    /// Computed as the full passes compute them (`passParts`, `blockRows`, for `x`'s row
+    /// count): block by block, the two halves of a large `x` on two cores, so for the training
+    /// matrix these are the bits the loss sees. Why: one `dgemm` over 1e6 × 100 (K = 10) packed
+    /// all 800 MB of `x` on its way and took ~280 ms; in blocks that stay in L2, ~40 ms. The
+    /// softmax Newton reference computes these twice per step (Benchmarks/NOTES.md, round 11).
     public func scores(_ x: Matrix, parameters: [Double]) throws(LinearAlgebraError) -> Matrix {
         guard parameters.count == parameterCount else {
             throw .dimensionMismatch("objective: θ has \(parameters.count) entries, expected \(parameterCount)")
@@ -63,11 +69,71 @@ public struct LinearModelObjective: Sendable {
         guard x.columns == featureCount else {
             throw .dimensionMismatch("objective: \(x.columns) columns, expected \(featureCount)")
         }
-        var z = Matrix(rows: x.rows, columns: outputs)
-        try x.values.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) in
-            try fillScores(x: xp, rows: x.rows, parameters: parameters, into: &z.values)
+        let m = x.rows, k = outputs, d = featureCount
+        let parts = passParts(rows: m), blockRows = blockRows(rows: m)
+        var failures = [LinearAlgebraError?](repeating: nil, count: parts.count)
+        let z = x.values.withUnsafeBufferPointer { xp in
+            failures.withUnsafeMutableBufferPointer { failed in
+                Matrix(rows: m, columns: k) { zp in
+                    nonisolated(unsafe) let (xp, zp, failed) = (xp, zp, failed)
+                    BLAS.concurrently(parts.count) { t in
+                        var start = parts[t].lowerBound
+                        while start < parts[t].upperBound {
+                            let end = min(start + blockRows, parts[t].upperBound)
+                            do throws(LinearAlgebraError) {
+                                try fillScores(
+                                    x: UnsafeBufferPointer(rebasing: xp[(start * d)..<(end * d)]), rows: end - start,
+                                    parameters: parameters, into: UnsafeMutableBufferPointer(rebasing: zp[(start * k)..<(end * k)]))
+                            } catch {
+                                // Unreachable after the checks above; the rows left are zeros.
+                                failed[t] = error
+                                UnsafeMutableBufferPointer(rebasing: zp[(start * k)..<(parts[t].upperBound * k)]).update(repeating: 0)
+                                return
+                            }
+                            start = end
+                        }
+                    }
+                }
+            }
         }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         return z
+    }
+
+    /// Visits the scores Z = X·W + 1·bᵀ of every example block by block, as the full passes
+    /// compute them (`passParts`, `blockRows`: the same bits), without a matrix of all of them:
+    /// `visit(&partial, rows, z)` gets each block's rows and their scores (row-major, K per
+    /// row), with one `partial` per part starting at `initial`; the parts' results come back
+    /// in part order. For tests over every example's scores (the Newton solver's separation
+    /// tests), which a score matrix of 1e6 × 10 made a 280 ms pass of fresh memory.
+    func reduceScoreBlocks<T: Sendable>(
+        _ parameters: [Double], initial: T, _ visit: @escaping @Sendable (inout T, Range<Int>, UnsafeBufferPointer<Double>) -> Void
+    ) throws(LinearAlgebraError) -> [T] {
+        guard parameters.count == parameterCount else {
+            throw .dimensionMismatch("objective: θ has \(parameters.count) entries, expected \(parameterCount)")
+        }
+        let d = featureCount, k = outputs
+        let blockRows = blockRows(rows: exampleCount)
+        return try overPassParts { range in
+            Result { () throws(LinearAlgebraError) -> T in
+                var partial = initial
+                var z = [Double](repeating: 0, count: min(blockRows, range.count) * k)
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let end = min(start + blockRows, range.upperBound)
+                    try features.values.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) in
+                        try fillScores(
+                            x: UnsafeBufferPointer(rebasing: xp[(start * d)..<(end * d)]), rows: end - start,
+                            parameters: parameters, into: &z)
+                    }
+                    z.withUnsafeBufferPointer { zp in
+                        visit(&partial, start..<end, UnsafeBufferPointer(rebasing: zp[0..<((end - start) * k)]))
+                    }
+                    start = end
+                }
+                return partial
+            }
+        }
     }
 
     /// Σᵢ ℓᵢ over the examples in `batch` (a gathered copy of some rows with their targets), and
@@ -340,25 +406,30 @@ public struct LinearModelObjective: Sendable {
     /// Z = X·W + 1·bᵀ for a row-major block of `rows` rows, written to the first rows·K values
     /// of `z` (see `accumulateBlock` for why K = 1 uses `dgemv`).
     func fillScores(x: UnsafeBufferPointer<Double>, rows: Int, parameters: [Double], into z: inout [Double]) throws(LinearAlgebraError) {
+        try z.withUnsafeMutableBufferPointer { (zp) throws(LinearAlgebraError) in
+            try fillScores(x: x, rows: rows, parameters: parameters, into: zp)
+        }
+    }
+
+    /// `fillScores` into memory the caller owns.
+    func fillScores(x: UnsafeBufferPointer<Double>, rows: Int, parameters: [Double], into zp: UnsafeMutableBufferPointer<Double>) throws(LinearAlgebraError) {
         let k = outputs, d = featureCount, wc = weightCount
-        guard parameters.count == parameterCount, z.count >= rows * k else {
-            throw .dimensionMismatch("scores: θ has \(parameters.count), expected \(parameterCount); \(z.count) score slots for \(rows)x\(k)")
+        guard parameters.count == parameterCount, zp.count >= rows * k else {
+            throw .dimensionMismatch("scores: θ has \(parameters.count), expected \(parameterCount); \(zp.count) score slots for \(rows)x\(k)")
         }
         try parameters.withUnsafeBufferPointer { (theta) throws(LinearAlgebraError) in
-            try z.withUnsafeMutableBufferPointer { (zp) throws(LinearAlgebraError) in
-                if fitsBias && k == 1 {
-                    // One value: a fill the compiler vectorises (the nested loop below was ~0.1 µs
-                    // of each 100-row step in exercise 5).
-                    UnsafeMutableBufferPointer(rebasing: zp[0..<rows]).update(repeating: theta[wc])
-                } else if fitsBias, let z = zp.baseAddress, let bias = theta.baseAddress.map({ $0 + wc }) {
-                    Self.fillRows(z, rows: rows, columns: k, with: bias)
-                }
-                let weights = UnsafeBufferPointer(rebasing: theta[0..<wc])
-                if k == 1 {
-                    try BLAS.gemv(rows: rows, columns: d, x, lda: d, weights, beta: fitsBias ? 1 : 0, into: zp)
-                } else {
-                    try BLAS.gemm(m: rows, n: k, k: d, x, lda: d, weights, ldb: k, beta: fitsBias ? 1 : 0, into: zp, ldc: k)
-                }
+            if fitsBias && k == 1 {
+                // One value: a fill the compiler vectorises (the nested loop below was ~0.1 µs
+                // of each 100-row step in exercise 5).
+                UnsafeMutableBufferPointer(rebasing: zp[0..<rows]).update(repeating: theta[wc])
+            } else if fitsBias, let z = zp.baseAddress, let bias = theta.baseAddress.map({ $0 + wc }) {
+                Self.fillRows(z, rows: rows, columns: k, with: bias)
+            }
+            let weights = UnsafeBufferPointer(rebasing: theta[0..<wc])
+            if k == 1 {
+                try BLAS.gemv(rows: rows, columns: d, x, lda: d, weights, beta: fitsBias ? 1 : 0, into: zp)
+            } else {
+                try BLAS.gemm(m: rows, n: k, k: d, x, lda: d, weights, ldb: k, beta: fitsBias ? 1 : 0, into: zp, ldc: k)
             }
         }
     }
@@ -408,8 +479,10 @@ public struct LinearModelObjective: Sendable {
     /// Why: the evaluation at θ* of `trainer solve` on 1e6 × 100 (`valueAndGradient`) took
     /// ~100 ms on one core; split (with `blockRows`), ~45 ms. The train-loss pass after it
     /// (`value`, in `Trainer.evaluate`) and every epoch's evaluation of `trainer run` gain alike.
-    func passParts() -> [Range<Int>] {
-        let m = exampleCount
+    func passParts() -> [Range<Int>] { passParts(rows: exampleCount) }
+
+    /// `passParts` for a pass over `m` rows of this objective's width (`scores` of any matrix).
+    func passParts(rows m: Int) -> [Range<Int>] {
         guard m >= Self.splitPassMinimumRows,
               Double(m) * Double(featureCount) * Double(outputs) >= Double(Self.splitPassMinimumWork) else {
             return [0..<m]
@@ -499,8 +572,11 @@ public struct LinearModelObjective: Sendable {
     /// product of a block (Xᵀ·∂L/∂Z) finds it still in L2. 4096-row blocks (3.2 MB at d = 100)
     /// measured 53 ms for `valueAndGradient` on 1e6 × 100, 512-row blocks 45 ms. Unsplit passes
     /// keep `passBlockRows`, so their bits are what they were.
-    func blockRows(for range: Range<Int>) -> Int {
-        guard passParts().count > 1 else { return Self.passBlockRows }
+    func blockRows(for range: Range<Int>) -> Int { blockRows(rows: exampleCount) }
+
+    /// `blockRows` for a pass over `m` rows.
+    func blockRows(rows m: Int) -> Int {
+        guard passParts(rows: m).count > 1 else { return Self.passBlockRows }
         return min(Self.passBlockRows, max(64, 384 * 1024 / (8 * max(featureCount * max(outputs, 1), 1))))
     }
 

@@ -70,7 +70,11 @@ extension ReferenceSolver {
             guard iterations < maxIterations else {
                 throw .notConverged(iterations: iterations, gradientNorm: current.gradientNorm)
             }
-            let scores = try scoreMatrix(objective, theta)
+            // The full Hessian needs every example's scores, and the margin test then reads
+            // them too; a sampled Hessian needs only its rows', and the test reads its own
+            // blocks (an 80 MB score matrix at 1e6 × 10 was ~0.1 s of fresh memory per step).
+            let hessianSample = useSample ? sample : nil
+            let fullScores = hessianSample == nil ? try scoreMatrix(objective, x, theta) : nil
             if objective.l2 == 0 {
                 if current.value < 1e-12 * initialValue {
                     throw .noOptimum(separable + " (the loss fell below 1e-12 of its initial value)")
@@ -78,16 +82,25 @@ extension ReferenceSolver {
                 if BLAS.nrm2(theta[0..<objective.weightCount]) > divergentWeightNorm {
                     throw .noOptimum(separable + " (‖W‖ exceeded \(divergentWeightNorm))")
                 }
-                if minimumMargin(objective, scores: scores) > 0 {
+                let margin: Double
+                if let z = fullScores {
+                    margin = z.values.withUnsafeBufferPointer {
+                        minimumMargin(kind: objective.kind, targets: objective.targets, rows: 0..<z.rows, scores: $0, outputs: z.columns)
+                    }
+                } else {
+                    margin = try minimumMargin(objective, parameters: theta)
+                }
+                if margin > 0 {
                     throw .noOptimum(separable + " (every training example is classified with a positive margin)")
                 }
             }
 
             var hessian: Matrix
-            if useSample, let sample {
-                hessian = try newtonHessian(objective, x: sample, scores: Self.rows(of: scores, stride: stride))
+            if let fullScores {
+                hessian = try newtonHessian(objective, x: x, scores: fullScores)
             } else {
-                hessian = try newtonHessian(objective, x: x, scores: scores)
+                let rows = hessianSample ?? x  // the sample: there are no full scores only then
+                hessian = try newtonHessian(objective, x: rows, scores: scoreMatrix(objective, rows, theta))
             }
             addInvariantCurvature(&hessian, groups: groups)
             var step = try newtonStep(hessian, gradient: current.gradient, method: method, fallbackNoted: &warnedFallback, notes: &notes)
@@ -147,10 +160,10 @@ extension ReferenceSolver {
         return sample
     }
 
-    /// Z = X·W + 1·bᵀ via the objective (the same scores the loss sees).
-    private static func scoreMatrix(_ objective: LinearModelObjective, _ theta: [Double]) throws(SolverError) -> Matrix {
+    /// Z = X·W + 1·bᵀ via the objective, for `x` (the features or their sample).
+    private static func scoreMatrix(_ objective: LinearModelObjective, _ x: Matrix, _ theta: [Double]) throws(SolverError) -> Matrix {
         do {
-            return try objective.scores(objective.features, parameters: theta)
+            return try objective.scores(x, parameters: theta)
         } catch {
             throw .linearAlgebra(error)
         }
@@ -343,18 +356,31 @@ extension ReferenceSolver {
 
     // MARK: - Separation tests
 
-    /// min over examples of the margin: (2y − 1)·z (logistic) or z_y − max_{k≠y} z_k (softmax).
-    static func minimumMargin(_ objective: LinearModelObjective, scores z: Matrix) -> Double {
-        let k = z.columns
+    /// min over examples of the margin: (2y − 1)·z (logistic) or z_y − max_{k≠y} z_k (softmax),
+    /// at θ = `parameters`, from the scores block by block (`reduceScoreBlocks`).
+    static func minimumMargin(_ objective: LinearModelObjective, parameters: [Double]) throws(SolverError) -> Double {
+        let kind = objective.kind, targets = objective.targets, k = objective.outputs
+        do {
+            let parts = try objective.reduceScoreBlocks(parameters, initial: Double.infinity) { smallest, rows, z in
+                smallest = min(smallest, minimumMargin(kind: kind, targets: targets, rows: rows, scores: z, outputs: k))
+            }
+            return parts.min() ?? .infinity
+        } catch {
+            throw .linearAlgebra(error)
+        }
+    }
+
+    /// The smallest margin of the examples `rows`, whose scores `z` holds (K per row).
+    static func minimumMargin(kind: ModelKind, targets: [Double], rows: Range<Int>, scores z: UnsafeBufferPointer<Double>, outputs k: Int) -> Double {
         var smallest = Double.infinity
-        for i in 0..<z.rows {
-            let y = Int(objective.targets[i])
-            if objective.kind == .logistic {
-                smallest = min(smallest, (y == 1 ? 1 : -1) * z.values[i])
+        for (r, i) in rows.enumerated() {
+            let y = Int(targets[i])
+            if kind == .logistic {
+                smallest = min(smallest, (y == 1 ? 1 : -1) * z[r])
             } else {
                 var other = -Double.infinity
-                for j in 0..<k where j != y { other = max(other, z.values[i * k + j]) }
-                smallest = min(smallest, z.values[i * k + y] - other)
+                for j in 0..<k where j != y { other = max(other, z[r * k + j]) }
+                smallest = min(smallest, z[r * k + y] - other)
             }
         }
         return smallest
@@ -364,16 +390,20 @@ extension ReferenceSolver {
     /// largest score change) while changing the scores at all: a direction along which the loss
     /// decreases forever, i.e. a (quasi-)separating direction.
     private static func movesNoMarginDown(_ objective: LinearModelObjective, step: [Double]) throws(SolverError) -> Bool {
-        let change: Matrix
+        let kind = objective.kind, targets = objective.targets, k = objective.outputs
+        let parts: [SIMD2<Double>]
         do {
-            // X̃·S: the step's score change, as X·S_W + 1·s_bᵀ.
-            change = try objective.scores(objective.features, parameters: step)
+            // X̃·S, the step's score change, as X·S_W + 1·s_bᵀ: its largest size and, as the
+            // margin of the change, min over rival classes of Δz_y − Δz_k.
+            parts = try objective.reduceScoreBlocks(step, initial: SIMD2<Double>(0, .infinity)) { partial, rows, change in
+                for value in change { partial.x = max(partial.x, abs(value)) }
+                partial.y = min(partial.y, minimumMargin(kind: kind, targets: targets, rows: rows, scores: change, outputs: k))
+            }
         } catch {
             throw .linearAlgebra(error)
         }
-        let scale = change.values.reduce(0) { max($0, abs($1)) }
+        let scale = parts.map(\.x).max() ?? 0, margin = parts.map(\.y).min() ?? .infinity
         guard scale > 1e-6 else { return false }
-        // The margin of the score *change* is min over rival classes of Δz_y − Δz_k.
-        return minimumMargin(objective, scores: change) >= -recessionTolerance * scale
+        return margin >= -recessionTolerance * scale
     }
 }
