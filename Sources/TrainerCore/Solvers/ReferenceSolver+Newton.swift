@@ -26,16 +26,18 @@ extension ReferenceSolver {
     /// Softmax on data of at least 2 × `sampleRows` rows starts with steps on the Hessian of an
     /// evenly strided sample of rows: an estimate of the mean Hessian at a tenth of the cost or
     /// less, close enough that each step still cuts the gradient norm several-fold. The first
-    /// step that cuts it by less than 4× switches to the full Hessian for the rest. A sampled
-    /// Hessian is kept for the next step while each step cuts the gradient norm 4-fold, and
-    /// computed afresh (at the new θ) after one that does not: near θ* the Hessian changes
-    /// little, and a step on a kept one costs only the full passes. On 1e6 × 100, K = 10: 8
-    /// steps on 8 sampled Hessians 10.6 s, 9 steps on 2 of them 4.8 s (θ* within 2.7e-10
-    /// relative; each Hessian ~0.95 s, the passes of a step ~0.3 s). The
+    /// step that cuts it by less than 4× switches to the full Hessian for the rest. The
     /// gradient, the line search and the stopping test always use every row, so θ* meets the
     /// same tolerance. Why: the full Hessian is 55 weighted Gram matrices over all rows for
     /// K = 10, ~10 s per step on 1e6 × 100; the solve took 46.9 s in 4 full steps, 15.7 s in 8
     /// sampled ones (θ* within 3.4e-10 relative, both gradients below the 1e-10 tolerance).
+    ///
+    /// Any Hessian, sampled or full, is kept for the next step while each step cuts the
+    /// gradient norm 4-fold, and computed afresh (at the new θ) after one that does not: near
+    /// θ* the Hessian changes little, and a step on a kept one costs only the full passes.
+    /// On 1e6 × 100: softmax (K = 10) 8 steps on 8 sampled Hessians 10.6 s, 9 steps on 2 of
+    /// them 4.8 s (θ* within 2.7e-10 relative; a sampled Hessian ~0.95 s, a step's passes
+    /// ~0.3 s); logistic 5 steps on 5 full Hessians 2.06–2.19 s, 8 steps on fewer 1.83–1.93 s.
     ///
     /// - Parameter sampleRows: `newtonSampleRows` (tests pass smaller ones).
     static func solveNewton(
@@ -81,8 +83,8 @@ extension ReferenceSolver {
             // them too; a sampled Hessian needs only its rows', and the test reads its own
             // blocks (an 80 MB score matrix at 1e6 × 10 was ~0.1 s of fresh memory per step).
             let hessianSample = useSample ? sample : nil
-            let fullScores = hessianSample == nil ? try scoreMatrix(objective, x, theta) : nil
-            let reusing = hessianSample != nil && keptHessian != nil
+            let reusing = keptHessian != nil
+            let fullScores = hessianSample == nil && !reusing ? try scoreMatrix(objective, x, theta) : nil
             if objective.l2 == 0 {
                 if current.value < 1e-12 * initialValue {
                     throw .noOptimum(separable + " (the loss fell below 1e-12 of its initial value)")
@@ -146,8 +148,8 @@ extension ReferenceSolver {
                 // A fresh sampled Hessian that cuts less switches to the full one; a kept one
                 // that cuts less is recomputed at the new θ.
                 if !cut && !reusing { useSample = false }
-                keptHessian = cut && useSample ? hessian : nil
             }
+            keptHessian = next.evaluation.gradientNorm <= 0.25 * current.gradientNorm ? hessian : nil
             theta = next.theta
             current = next.evaluation
             iterations += 1
