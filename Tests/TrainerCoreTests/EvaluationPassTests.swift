@@ -58,7 +58,7 @@ struct EvaluationPassTests {
         #expect(f.passParts().count == 2 && f.blockRows(rows: f.exampleCount) < 10_000)
         let theta = WorkspaceTests.theta(f)
         let z = try f.scores(f.features, parameters: theta)
-        let blocks = try f.reduceScoreBlocks(theta, initial: [Double]()) { seen, _, scores in seen += scores }
+        let blocks = try f.reduceScoreBlocks(of: f.features, theta, initial: [Double]()) { seen, _, scores in seen += scores }
         let same = z.values.map(\.bitPattern) == blocks.flatMap { $0 }.map(\.bitPattern)
         #expect(same)
         let k = f.outputs, d = f.featureCount

@@ -57,71 +57,56 @@ public struct LinearModelObjective: Sendable {
 
     /// Scores Z = X·W + 1·bᵀ for the rows of `x` (any matrix with d columns).
     ///
-    /// Computed as the full passes compute them (`passParts`, `blockRows`, for `x`'s row
-    /// count): block by block, the two halves of a large `x` on two cores, so for the training
-    /// matrix these are the bits the loss sees. Why: one `dgemm` over 1e6 × 100 (K = 10) packed
-    /// all 800 MB of `x` on its way and took ~280 ms; in blocks that stay in L2, ~40 ms. The
-    /// softmax Newton reference computes these twice per step (Benchmarks/NOTES.md, round 11).
+    /// Computed as the full passes compute them (`reduceScoreBlocks`): block by block, the two
+    /// halves of a large `x` on two cores, so for the training matrix these are the bits the
+    /// loss sees. Why: one `dgemm` over 1e6 × 100 (K = 10) packed all 800 MB of `x` on its way
+    /// and took ~280 ms; in blocks that stay in L2, ~40 ms. The Newton solver's full Hessian
+    /// reads these (Benchmarks/NOTES.md, round 11).
     public func scores(_ x: Matrix, parameters: [Double]) throws(LinearAlgebraError) -> Matrix {
-        guard parameters.count == parameterCount else {
-            throw .dimensionMismatch("objective: θ has \(parameters.count) entries, expected \(parameterCount)")
-        }
-        guard x.columns == featureCount else {
-            throw .dimensionMismatch("objective: \(x.columns) columns, expected \(featureCount)")
-        }
-        let m = x.rows, k = outputs, d = featureCount
-        let parts = passParts(rows: m), blockRows = blockRows(rows: m)
-        var failures = [LinearAlgebraError?](repeating: nil, count: parts.count)
-        let z = x.values.withUnsafeBufferPointer { xp in
-            failures.withUnsafeMutableBufferPointer { failed in
-                Matrix(rows: m, columns: k) { zp in
-                    nonisolated(unsafe) let (xp, zp, failed) = (xp, zp, failed)
-                    BLAS.concurrently(parts.count) { t in
-                        var start = parts[t].lowerBound
-                        while start < parts[t].upperBound {
-                            let end = min(start + blockRows, parts[t].upperBound)
-                            do throws(LinearAlgebraError) {
-                                try fillScores(
-                                    x: UnsafeBufferPointer(rebasing: xp[(start * d)..<(end * d)]), rows: end - start,
-                                    parameters: parameters, into: UnsafeMutableBufferPointer(rebasing: zp[(start * k)..<(end * k)]))
-                            } catch {
-                                // Unreachable after the checks above; the rows left are zeros.
-                                failed[t] = error
-                                UnsafeMutableBufferPointer(rebasing: zp[(start * k)..<(parts[t].upperBound * k)]).update(repeating: 0)
-                                return
-                            }
-                            start = end
-                        }
-                    }
+        let k = outputs
+        var failure: LinearAlgebraError?
+        let z = Matrix(rows: x.rows, columns: k) { out in
+            nonisolated(unsafe) let out = out
+            do throws(LinearAlgebraError) {
+                _ = try reduceScoreBlocks(of: x, parameters, initial: ()) { _, rows, block in
+                    _ = UnsafeMutableBufferPointer(rebasing: out[(rows.lowerBound * k)..<(rows.upperBound * k)])
+                        .update(fromContentsOf: block)
                 }
+            } catch {
+                failure = error
+                out.update(repeating: 0)  // every element written, as `Matrix` requires
             }
         }
-        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        if let failure { throw failure }
         return z
     }
 
-    /// Visits the scores Z = X·W + 1·bᵀ of every example block by block, as the full passes
+    /// Visits the scores Z = X·W + 1·bᵀ of every row of `x` block by block, as the full passes
     /// compute them (`passParts`, `blockRows`: the same bits), without a matrix of all of them:
     /// `visit(&partial, rows, z)` gets each block's rows and their scores (row-major, K per
     /// row), with one `partial` per part starting at `initial`; the parts' results come back
     /// in part order. For tests over every example's scores (the Newton solver's separation
     /// tests), which a score matrix of 1e6 × 10 made a 280 ms pass of fresh memory.
     func reduceScoreBlocks<T: Sendable>(
-        _ parameters: [Double], initial: T, _ visit: @escaping @Sendable (inout T, Range<Int>, UnsafeBufferPointer<Double>) -> Void
+        of x: Matrix, _ parameters: [Double], initial: T,
+        _ visit: @escaping @Sendable (inout T, Range<Int>, UnsafeBufferPointer<Double>) -> Void
     ) throws(LinearAlgebraError) -> [T] {
         guard parameters.count == parameterCount else {
             throw .dimensionMismatch("objective: θ has \(parameters.count) entries, expected \(parameterCount)")
         }
+        guard x.columns == featureCount else {
+            throw .dimensionMismatch("objective: \(x.columns) columns, expected \(featureCount)")
+        }
         let d = featureCount, k = outputs
-        let blockRows = blockRows(rows: exampleCount)
-        return try overPassParts { range in
+        let blockRows = blockRows(rows: x.rows)
+        return try overPassParts(rows: x.rows) { range in
             Result { () throws(LinearAlgebraError) -> T in
                 var partial = initial
                 var z = [Double](repeating: 0, count: min(blockRows, range.count) * k)
                 var start = range.lowerBound
                 while start < range.upperBound {
                     let end = min(start + blockRows, range.upperBound)
-                    try features.values.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) in
+                    try x.values.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) in
                         try fillScores(
                             x: UnsafeBufferPointer(rebasing: xp[(start * d)..<(end * d)]), rows: end - start,
                             parameters: parameters, into: &z)
@@ -495,7 +480,14 @@ public struct LinearModelObjective: Sendable {
     func overPassParts<T: Sendable>(
         _ body: @escaping @Sendable (Range<Int>) -> Result<T, LinearAlgebraError>
     ) throws(LinearAlgebraError) -> [T] {
-        let parts = passParts()
+        try overPassParts(rows: exampleCount, body)
+    }
+
+    /// `overPassParts` for a pass over `m` rows (`reduceScoreBlocks` of any matrix).
+    func overPassParts<T: Sendable>(
+        rows m: Int, _ body: @escaping @Sendable (Range<Int>) -> Result<T, LinearAlgebraError>
+    ) throws(LinearAlgebraError) -> [T] {
+        let parts = passParts(rows: m)
         if parts.count == 1 { return [try body(parts[0]).get()] }
         var results = [Result<T, LinearAlgebraError>?](repeating: nil, count: parts.count)
         results.withUnsafeMutableBufferPointer { slots in

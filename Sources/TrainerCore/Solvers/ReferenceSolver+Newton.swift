@@ -142,14 +142,14 @@ extension ReferenceSolver {
             guard let next else {
                 throw .notConverged(iterations: iterations, gradientNorm: current.gradientNorm)
             }
+            // A Hessian whose step cut ‖∇f‖ 4-fold is kept for the next step; one that did not
+            // is computed afresh at the new θ, and a fresh sampled one gives way to the full one.
+            let cut = next.evaluation.gradientNorm <= 0.25 * current.gradientNorm
+            keptHessian = cut ? hessian : nil
             if useSample {
                 sampledSteps += 1
-                let cut = next.evaluation.gradientNorm <= 0.25 * current.gradientNorm
-                // A fresh sampled Hessian that cuts less switches to the full one; a kept one
-                // that cuts less is recomputed at the new θ.
                 if !cut && !reusing { useSample = false }
             }
-            keptHessian = next.evaluation.gradientNorm <= 0.25 * current.gradientNorm ? hessian : nil
             theta = next.theta
             current = next.evaluation
             iterations += 1
@@ -380,7 +380,7 @@ extension ReferenceSolver {
     static func minimumMargin(_ objective: LinearModelObjective, parameters: [Double]) throws(SolverError) -> Double {
         let kind = objective.kind, targets = objective.targets, k = objective.outputs
         do {
-            let parts = try objective.reduceScoreBlocks(parameters, initial: Double.infinity) { smallest, rows, z in
+            let parts = try objective.reduceScoreBlocks(of: objective.features, parameters, initial: Double.infinity) { smallest, rows, z in
                 smallest = min(smallest, minimumMargin(kind: kind, targets: targets, rows: rows, scores: z, outputs: k))
             }
             return parts.min() ?? .infinity
@@ -414,7 +414,7 @@ extension ReferenceSolver {
         do {
             // X̃·S, the step's score change, as X·S_W + 1·s_bᵀ: its largest size and, as the
             // margin of the change, min over rival classes of Δz_y − Δz_k.
-            parts = try objective.reduceScoreBlocks(step, initial: SIMD2<Double>(0, .infinity)) { partial, rows, change in
+            parts = try objective.reduceScoreBlocks(of: objective.features, step, initial: SIMD2<Double>(0, .infinity)) { partial, rows, change in
                 for value in change { partial.x = max(partial.x, abs(value)) }
                 partial.y = min(partial.y, minimumMargin(kind: kind, targets: targets, rows: rows, scores: change, outputs: k))
             }

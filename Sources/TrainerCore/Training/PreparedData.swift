@@ -67,7 +67,7 @@ public struct PreparedData: Sendable {
         standardizer = data.standardize
             ? Standardizer.fit(dataset.features, rows: trainSelection) : .identity(featureCount: dataset.features.columns)
         let classCount = dataset.classes?.count ?? 1
-        if validationRows.isEmpty {
+        if wholeDataset {
             validation = nil
         } else {
             let validationX = standardizer.transformedRows(of: dataset.features, validationRows, applying: data.standardize)

@@ -90,8 +90,8 @@ public struct Standardizer: Equatable, Sendable {
                             BLAS.concurrently(parts) { part in
                                 for i in (m * part / parts)..<(m * (part + 1) / parts) {
                                     let from = (all ? i : picked[i]) * d, into = i * d
-                                    if transform {
-                                        for j in 0..<d { to[into + j] = (v[from + j] - mu[j]) / sigma[j] }
+                                    if transform, let v = v.baseAddress, let to = to.baseAddress {
+                                        Self.standardizeRow(v + from, into: to + into, d, mu, sigma)
                                     } else {
                                         for j in 0..<d { to[into + j] = v[from + j] }
                                     }
@@ -102,6 +102,17 @@ public struct Standardizer: Equatable, Sendable {
                 }
             }
         }
+    }
+
+    /// (x − mean) / scale for the d values of one row, from `source` into `target` (the same
+    /// row when transforming in place): the one expression both transforms use, so that their
+    /// results are the same bits.
+    @inline(__always)
+    static func standardizeRow(
+        _ source: UnsafePointer<Double>, into target: UnsafeMutablePointer<Double>, _ d: Int,
+        _ mu: UnsafeBufferPointer<Double>, _ sigma: UnsafeBufferPointer<Double>
+    ) {
+        for j in 0..<d { target[j] = (source[j] - mu[j]) / sigma[j] }
     }
 
     /// Keeps rows `rows` of `x` (ascending; every row when nil), in that order, transformed
@@ -132,8 +143,9 @@ public struct Standardizer: Equatable, Sendable {
                         if transform {
                             BLAS.concurrently(parts) { part in
                                 for i in (m * part / parts)..<(m * (part + 1) / parts) {
-                                    let at = (all ? i : picked[i]) * d
-                                    for j in 0..<d { v[at + j] = (v[at + j] - mu[j]) / sigma[j] }
+                                    if let row = v.baseAddress.map({ $0 + (all ? i : picked[i]) * d }) {
+                                        Self.standardizeRow(row, into: row, d, mu, sigma)
+                                    }
                                 }
                             }
                         }
