@@ -121,6 +121,47 @@ enum SolverTestData {
         }
     }
 
+    /// The separation tests look at strided rows before every row, and settle only what every
+    /// row would decide alike: on separable data the same verdict, on data with an optimum
+    /// (logistic, whose Hessian the sample does not touch) the same θ* bits.
+    @Test func theSeparationTestsSampleChangesNoVerdictAndNoBits() throws {
+        func verdict(_ objective: LinearModelObjective, sampleRows: Int) -> String {
+            do {
+                let solution = try ReferenceSolver.solveNewton(objective, method: .auto, maxIterations: 100, tolerance: 1e-10, sampleRows: sampleRows)
+                return "solved: " + solution.parameters.map { String($0.bitPattern) }.joined(separator: ",")
+            } catch {
+                return "\(error)"
+            }
+        }
+        let separable = try SolverTestData.objective("breast_cancer.csv", target: "diagnosis", kind: .logistic, l2: 0)
+        let iris = try SolverTestData.objective("iris.csv", target: "species", kind: .softmax, l2: 0)
+        for objective in [separable, iris] {
+            let full = verdict(objective, sampleRows: .max / 4), sampled = verdict(objective, sampleRows: 20)
+            #expect(full.contains("set model.l2 > 0") && sampled == full, "\(sampled) vs \(full)")
+        }
+        // Breast cancer on two features overlaps: an optimum, which every sampled margin test
+        // and recession test settles without the pass over every row.
+        let cancer = try SolverTestData.objective("breast_cancer.csv", target: "diagnosis", kind: .logistic, l2: 0)
+        let x = try Matrix(rowArrays: (0..<cancer.exampleCount).map { i in [cancer.features[i, 0], cancer.features[i, 1]] })
+        let overlapping = try LinearModelObjective(kind: .logistic, features: x, targets: cancer.targets, fitsBias: true)
+        let full = verdict(overlapping, sampleRows: .max / 4), sampled = verdict(overlapping, sampleRows: 20)
+        #expect(full.hasPrefix("solved: ") && sampled == full, "\(sampled) vs \(full)")
+        // Separable in the sampled rows (every 20th), not in the rest: only every row decides.
+        let m = 400
+        let t = (0..<m).map { i -> Double in
+            let positive = i % 2 == 0
+            return (i % 20 == 10 ? !positive : positive) ? 1 : 0
+        }
+        let values = (0..<m).map { i -> Double in
+            let size = Double(1 + i % 7)
+            return i % 2 == 0 ? size : -size
+        }
+        let z = try Matrix(rows: m, columns: 1, values: values)
+        let sampleSeparable = try LinearModelObjective(kind: .logistic, features: z, targets: t, fitsBias: true)
+        let fullZ = verdict(sampleSeparable, sampleRows: .max / 4), sampledZ = verdict(sampleSeparable, sampleRows: 20)
+        #expect(fullZ.hasPrefix("solved: ") && sampledZ == fullZ, "\(sampledZ) vs \(fullZ)")
+    }
+
     @Test func irisWithoutL2HasNoOptimum() throws {
         let fixture = try SolverTestData.fixture("iris_l2_0.0.json")
         #expect(fixture.separable)  // setosa splits off; the other two overlap

@@ -62,8 +62,11 @@ extension ReferenceSolver {
         // Softmax only: logistic's Hessian is one Gram matrix, cheap next to the extra full
         // gradient passes of more (linearly converging) steps: 3.7 s full against 4.3 s sampled
         // on 1e6 × 100.
-        let stride = objective.kind == .softmax && x.rows >= 2 * max(sampleRows, 1) ? x.rows / max(sampleRows, 1) : 1
-        let sample = stride > 1 ? Self.rows(of: x, stride: stride) : nil
+        let stride = x.rows >= 2 * max(sampleRows, 1) ? x.rows / max(sampleRows, 1) : 1
+        let strided = stride > 1 && (objective.kind == .softmax || objective.l2 == 0) ? Self.rows(of: x, stride: stride) : nil
+        let sample = objective.kind == .softmax ? strided : nil
+        // The separation tests (λ = 0) look at the strided rows first (see `SeparationSample`).
+        let separationSample = objective.l2 == 0 ? strided.map { SeparationSample(objective, rows: $0, stride: stride) } : nil
         var sampledSteps = 0, sampledHessians = 0, useSample = sample != nil
         // The last sampled Hessian, while the steps taken with it cut the gradient norm 4-fold.
         var keptHessian: Matrix?
@@ -85,6 +88,11 @@ extension ReferenceSolver {
             let hessianSample = useSample ? sample : nil
             let reusing = keptHessian != nil
             let fullScores = hessianSample == nil && !reusing ? try scoreMatrix(objective, x, theta) : nil
+            // The strided rows' scores, for a fresh sampled Hessian or the margin test.
+            var stridedScores: Matrix?
+            if let strided, (hessianSample != nil && !reusing) || (separationSample != nil && fullScores == nil) {
+                stridedScores = try scoreMatrix(objective, strided, theta)
+            }
             if objective.l2 == 0 {
                 if current.value < 1e-12 * initialValue {
                     throw .noOptimum(separable + " (the loss fell below 1e-12 of its initial value)")
@@ -97,6 +105,8 @@ extension ReferenceSolver {
                     margin = z.values.withUnsafeBufferPointer {
                         minimumMargin(kind: objective.kind, targets: objective.targets, rows: 0..<z.rows, scores: $0, outputs: z.columns)
                     }
+                } else if let separationSample, let z = stridedScores, case let sampled = separationSample.minimumMargin(z), sampled <= 0 {
+                    margin = sampled  // some example has no positive margin: the test is settled
                 } else {
                     margin = try minimumMargin(objective, parameters: theta)
                 }
@@ -113,7 +123,9 @@ extension ReferenceSolver {
                     hessian = try newtonHessian(objective, x: x, scores: fullScores)
                 } else {
                     let rows = hessianSample ?? x  // the sample: there are no full scores only then
-                    hessian = try newtonHessian(objective, x: rows, scores: scoreMatrix(objective, rows, theta))
+                    let z: Matrix
+                    if let stridedScores { z = stridedScores } else { z = try scoreMatrix(objective, rows, theta) }
+                    hessian = try newtonHessian(objective, x: rows, scores: z)
                     sampledHessians += 1
                 }
                 addInvariantCurvature(&hessian, groups: groups)
@@ -132,7 +144,7 @@ extension ReferenceSolver {
             }
 
             if objective.l2 == 0 {
-                recessionCount = try movesNoMarginDown(objective, step: step) ? recessionCount + 1 : 0
+                recessionCount = try movesNoMarginDown(objective, step: step, sample: separationSample) ? recessionCount + 1 : 0
                 if recessionCount >= recessionSteps {
                     throw .noOptimum(separable + " (Newton steps keep increasing every margin: quasi-complete separation)")
                 }
@@ -408,8 +420,11 @@ extension ReferenceSolver {
     /// Whether moving along `step` lowers no example's margin (beyond `recessionTolerance` of the
     /// largest score change) while changing the scores at all: a direction along which the loss
     /// decreases forever, i.e. a (quasi-)separating direction.
-    private static func movesNoMarginDown(_ objective: LinearModelObjective, step: [Double]) throws(SolverError) -> Bool {
+    private static func movesNoMarginDown(
+        _ objective: LinearModelObjective, step: [Double], sample: SeparationSample?
+    ) throws(SolverError) -> Bool {
         let kind = objective.kind, targets = objective.targets, k = objective.outputs
+        if let sample, try sample.movesSomeMarginDown(objective, step: step) { return false }
         let parts: [SIMD2<Double>]
         do {
             // X̃·S, the step's score change, as X·S_W + 1·s_bᵀ: its largest size and, as the
@@ -424,5 +439,67 @@ extension ReferenceSolver {
         let scale = parts.map(\.x).max() ?? 0, margin = parts.map(\.y).min() ?? .infinity
         guard scale > 1e-6 else { return false }
         return margin >= -recessionTolerance * scale
+    }
+
+    /// Every s-th row of the features with its target, and a bound on the scores' size: what
+    /// the separation tests (λ = 0) look at before they pass over every row. Either test is
+    /// settled by the rows it sees in one direction only — a sampled example whose margin is
+    /// not positive; a step that moves some sampled margin down by more than the largest score
+    /// change of any row could make negligible — and then the pass over every row would decide
+    /// the same, so θ* is the same bits; otherwise that pass runs. Why: on 1e6 × 100 the two
+    /// passes were ~0.1 s of each ~0.3 s step once the Hessian is kept (Benchmarks/NOTES.md,
+    /// round 11); on data that is not separable the sample settles both at once.
+    struct SeparationSample {
+        let rows: Matrix
+        let targets: [Double]
+        let kind: ModelKind
+        /// 2·max over every row of ‖x̃ᵢ‖₂ (x̃ with its ones column): |X̃·s| ≤ this·‖s‖/2 for
+        /// every row, the 2 covering rounding.
+        let rowNormBound: Double
+        let fitsBias: Bool
+
+        init(_ objective: LinearModelObjective, rows: Matrix, stride: Int) {
+            self.rows = rows
+            targets = (0..<rows.rows).map { objective.targets[$0 * stride] }
+            kind = objective.kind
+            fitsBias = objective.fitsBias
+            // One pass over every row, in row blocks on every core (a max: any order is exact).
+            let x = objective.features, d = x.columns, m = x.rows, parts = 16
+            var largest = [Double](repeating: 0, count: parts)
+            x.values.withUnsafeBufferPointer { v in
+                largest.withUnsafeMutableBufferPointer { out in
+                    nonisolated(unsafe) let (v, out) = (v, out)
+                    BLAS.concurrently(parts) { part in
+                        for i in (m * part / parts)..<(m * (part + 1) / parts) {
+                            var sum = 0.0
+                            for j in 0..<d { sum += v[i * d + j] * v[i * d + j] }
+                            out[part] = max(out[part], sum)
+                        }
+                    }
+                }
+            }
+            rowNormBound = 2 * ((largest.max() ?? 0) + (fitsBias ? 1 : 0)).squareRoot()
+        }
+
+        /// The smallest margin of the sampled rows, whose scores `z` holds.
+        func minimumMargin(_ z: Matrix) -> Double {
+            z.values.withUnsafeBufferPointer {
+                ReferenceSolver.minimumMargin(kind: kind, targets: targets, rows: 0..<z.rows, scores: $0, outputs: z.columns)
+            }
+        }
+
+        /// Whether `step` moves some sampled margin down by more than `recessionTolerance` of
+        /// a bound on every row's score change (so `movesNoMarginDown` is false).
+        func movesSomeMarginDown(_ objective: LinearModelObjective, step: [Double]) throws(SolverError) -> Bool {
+            let k = objective.outputs, dt = step.count / max(k, 1)
+            var largestColumn = 0.0
+            for c in 0..<k {
+                var sum = 0.0
+                for f in 0..<dt { sum += step[f * k + c] * step[f * k + c] }
+                largestColumn = max(largestColumn, sum)
+            }
+            let bound = rowNormBound * largestColumn.squareRoot()
+            return minimumMargin(try scoreMatrix(objective, rows, step)) < -recessionTolerance * bound
+        }
     }
 }
