@@ -70,6 +70,19 @@ enum FileBytes {
         #endif
     }
 
+    /// Gives the whole pages among the `count` bytes at `base` back to the kernel: for storage
+    /// past an array's count that it will not use again (the pages read as zeros if touched).
+    static func releasePages(_ base: UnsafeMutableRawPointer, _ count: Int) {
+        #if os(Linux)
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
+        let end = (Int(bitPattern: base) + count) & ~(page - 1)
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, end - start, MADV_DONTNEED)
+        #endif
+    }
+
     private static func failure(_ path: String, _ code: Int32) -> DataError {
         DataError(file: path, reason: "cannot read file: " + String(cString: strerror(code)))
     }

@@ -162,6 +162,12 @@ public struct Standardizer: Equatable, Sendable {
             }
         }
         values.removeLast((total - m) * d)
+        // The rows past the kept ones are not read again, but their pages would stay resident
+        // beside whatever the run allocates later (the reference solver's sample and scores:
+        // peak RSS 1.39× the matrix for a default logistic run with it, 1.19× without them).
+        values.withUnsafeMutableBufferPointer { v in
+            if let base = v.baseAddress { FileBytes.releasePages(UnsafeMutableRawPointer(base + m * d), 8 * (total - m) * d) }
+        }
         x = Matrix(rows: m, columns: d, handingOver: values)
     }
 
