@@ -456,13 +456,11 @@ extension ReferenceSolver {
         /// 2·max over every row of ‖x̃ᵢ‖₂ (x̃ with its ones column): |X̃·s| ≤ this·‖s‖/2 for
         /// every row, the 2 covering rounding.
         let rowNormBound: Double
-        let fitsBias: Bool
 
         init(_ objective: LinearModelObjective, rows: Matrix, stride: Int) {
             self.rows = rows
             targets = (0..<rows.rows).map { objective.targets[$0 * stride] }
             kind = objective.kind
-            fitsBias = objective.fitsBias
             // One pass over every row, in row blocks on every core (a max: any order is exact).
             let x = objective.features, d = x.columns, m = x.rows, parts = 16
             var largest = [Double](repeating: 0, count: parts)
@@ -478,7 +476,7 @@ extension ReferenceSolver {
                     }
                 }
             }
-            rowNormBound = 2 * ((largest.max() ?? 0) + (fitsBias ? 1 : 0)).squareRoot()
+            rowNormBound = 2 * ((largest.max() ?? 0) + (objective.fitsBias ? 1 : 0)).squareRoot()
         }
 
         /// The smallest margin of the sampled rows, whose scores `z` holds.
