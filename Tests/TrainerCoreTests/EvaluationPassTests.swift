@@ -70,9 +70,7 @@ struct EvaluationPassTests {
             }
         }
         if kind.isClassifier {
-            let fromMatrix = z.values.withUnsafeBufferPointer {
-                ReferenceSolver.minimumMargin(kind: kind, targets: f.targets, rows: 0..<z.rows, scores: $0, outputs: k)
-            }
+            let fromMatrix = ReferenceSolver.minimumMargin(kind: kind, targets: f.targets, scores: z)
             #expect(try ReferenceSolver.minimumMargin(f, parameters: theta) == fromMatrix)
         }
     }

@@ -51,7 +51,7 @@ extension LinearModelObjective {
     func evaluationSums(_ parameters: [Double], rows range: Range<Int>) throws(LinearAlgebraError) -> EvaluationSums {
         let d = featureCount, k = outputs
         let classifier = kind.isClassifier
-        let blockRows = blockRows(for: range)
+        let blockRows = blockRows(rows: exampleCount)
         var z = [Double](repeating: 0, count: min(blockRows, range.count) * k)
         var sums = EvaluationSums()
         var start = range.lowerBound

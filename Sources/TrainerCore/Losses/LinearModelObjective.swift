@@ -521,7 +521,7 @@ public struct LinearModelObjective: Sendable {
     /// Σᵢ ℓᵢ over the rows in `range`, block by block in order.
     func lossSum(_ parameters: [Double], rows range: Range<Int>) throws(LinearAlgebraError) -> Double {
         let d = featureCount
-        let blockRows = blockRows(for: range)
+        let blockRows = blockRows(rows: exampleCount)
         var z = [Double](repeating: 0, count: min(blockRows, range.count) * outputs)
         var total = 0.0
         var start = range.lowerBound
@@ -563,10 +563,8 @@ public struct LinearModelObjective: Sendable {
     /// Rows per block of the split (two-core) passes: ~384 KB of features, so that the second
     /// product of a block (Xᵀ·∂L/∂Z) finds it still in L2. 4096-row blocks (3.2 MB at d = 100)
     /// measured 53 ms for `valueAndGradient` on 1e6 × 100, 512-row blocks 45 ms. Unsplit passes
-    /// keep `passBlockRows`, so their bits are what they were.
-    func blockRows(for range: Range<Int>) -> Int { blockRows(rows: exampleCount) }
-
-    /// `blockRows` for a pass over `m` rows.
+    /// keep `passBlockRows`, so their bits are what they were. `m`: the rows of the whole pass
+    /// (`exampleCount` for the training matrix), whose parts the blocks divide.
     func blockRows(rows m: Int) -> Int {
         guard passParts(rows: m).count > 1 else { return Self.passBlockRows }
         return min(Self.passBlockRows, max(64, 384 * 1024 / (8 * max(featureCount * max(outputs, 1), 1))))
@@ -576,7 +574,7 @@ public struct LinearModelObjective: Sendable {
     func lossAndGradientSum(_ parameters: [Double], rows range: Range<Int>) throws(LinearAlgebraError) -> (Double, [Double]) {
         let d = featureCount
         var gradient = [Double](repeating: 0, count: parameterCount)
-        let blockRows = blockRows(for: range)
+        let blockRows = blockRows(rows: exampleCount)
         var scores = [Double](repeating: 0, count: min(blockRows, range.count) * outputs)
         var scoreGradient = scores
         var total = 0.0

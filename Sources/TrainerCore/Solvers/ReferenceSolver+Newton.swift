@@ -82,17 +82,13 @@ extension ReferenceSolver {
             guard iterations < maxIterations else {
                 throw .notConverged(iterations: iterations, gradientNorm: current.gradientNorm)
             }
-            // The full Hessian needs every example's scores, and the margin test then reads
-            // them too; a sampled Hessian needs only its rows', and the test reads its own
-            // blocks (an 80 MB score matrix at 1e6 × 10 was ~0.1 s of fresh memory per step).
-            let hessianSample = useSample ? sample : nil
+            // A fresh full Hessian needs every example's scores, and the margin test then reads
+            // them too; otherwise the test reads the strided rows' first (`SeparationSample`),
+            // whose scores a fresh sampled Hessian then reuses, or the blocks of every row (an
+            // 80 MB score matrix at 1e6 × 10 was ~0.1 s of fresh memory per step).
             let reusing = keptHessian != nil
-            let fullScores = hessianSample == nil && !reusing ? try scoreMatrix(objective, x, theta) : nil
-            // The strided rows' scores, for a fresh sampled Hessian or the margin test.
-            var stridedScores: Matrix?
-            if let strided, (hessianSample != nil && !reusing) || (separationSample != nil && fullScores == nil) {
-                stridedScores = try scoreMatrix(objective, strided, theta)
-            }
+            let fullScores = useSample || reusing ? nil : try scoreMatrix(objective, x, theta)
+            var stridedScores: Matrix?  // scores of `strided`, the rows of `sample` too
             if objective.l2 == 0 {
                 if current.value < 1e-12 * initialValue {
                     throw .noOptimum(separable + " (the loss fell below 1e-12 of its initial value)")
@@ -100,13 +96,15 @@ extension ReferenceSolver {
                 if BLAS.nrm2(theta[0..<objective.weightCount]) > divergentWeightNorm {
                     throw .noOptimum(separable + " (‖W‖ exceeded \(divergentWeightNorm))")
                 }
-                let margin: Double
+                var margin: Double
                 if let z = fullScores {
-                    margin = z.values.withUnsafeBufferPointer {
-                        minimumMargin(kind: objective.kind, targets: objective.targets, rows: 0..<z.rows, scores: $0, outputs: z.columns)
-                    }
-                } else if let separationSample, let z = stridedScores, case let sampled = separationSample.minimumMargin(z), sampled <= 0 {
-                    margin = sampled  // some example has no positive margin: the test is settled
+                    margin = minimumMargin(kind: objective.kind, targets: objective.targets, scores: z)
+                } else if let separationSample {
+                    let z = try scoreMatrix(objective, separationSample.rows, theta)
+                    stridedScores = z
+                    // A sampled example without a positive margin settles the test.
+                    margin = minimumMargin(kind: objective.kind, targets: separationSample.targets, scores: z)
+                    if margin > 0 { margin = try minimumMargin(objective, parameters: theta) }
                 } else {
                     margin = try minimumMargin(objective, parameters: theta)
                 }
@@ -116,13 +114,13 @@ extension ReferenceSolver {
             }
 
             var hessian: Matrix
-            if reusing, let keptHessian {
+            if let keptHessian {
                 hessian = keptHessian
             } else {
                 if let fullScores {
                     hessian = try newtonHessian(objective, x: x, scores: fullScores)
                 } else {
-                    let rows = hessianSample ?? x  // the sample: there are no full scores only then
+                    let rows = sample ?? x  // useSample: there are no full scores only then
                     let z: Matrix
                     if let stridedScores { z = stridedScores } else { z = try scoreMatrix(objective, rows, theta) }
                     hessian = try newtonHessian(objective, x: rows, scores: z)
@@ -401,6 +399,13 @@ extension ReferenceSolver {
         }
     }
 
+    /// The smallest margin of the examples whose scores are the rows of `z` (targets in order).
+    static func minimumMargin(kind: ModelKind, targets: [Double], scores z: Matrix) -> Double {
+        z.values.withUnsafeBufferPointer {
+            minimumMargin(kind: kind, targets: targets, rows: 0..<z.rows, scores: $0, outputs: z.columns)
+        }
+    }
+
     /// The smallest margin of the examples `rows`, whose scores `z` holds (K per row).
     static func minimumMargin(kind: ModelKind, targets: [Double], rows: Range<Int>, scores z: UnsafeBufferPointer<Double>, outputs k: Int) -> Double {
         var smallest = Double.infinity
@@ -479,13 +484,6 @@ extension ReferenceSolver {
             rowNormBound = 2 * ((largest.max() ?? 0) + (objective.fitsBias ? 1 : 0)).squareRoot()
         }
 
-        /// The smallest margin of the sampled rows, whose scores `z` holds.
-        func minimumMargin(_ z: Matrix) -> Double {
-            z.values.withUnsafeBufferPointer {
-                ReferenceSolver.minimumMargin(kind: kind, targets: targets, rows: 0..<z.rows, scores: $0, outputs: z.columns)
-            }
-        }
-
         /// Whether `step` moves some sampled margin down by more than `recessionTolerance` of
         /// a bound on every row's score change (so `movesNoMarginDown` is false).
         func movesSomeMarginDown(_ objective: LinearModelObjective, step: [Double]) throws(SolverError) -> Bool {
@@ -497,7 +495,8 @@ extension ReferenceSolver {
                 largestColumn = max(largestColumn, sum)
             }
             let bound = rowNormBound * largestColumn.squareRoot()
-            return minimumMargin(try scoreMatrix(objective, rows, step)) < -recessionTolerance * bound
+            let change = try scoreMatrix(objective, rows, step)
+            return ReferenceSolver.minimumMargin(kind: kind, targets: targets, scores: change) < -recessionTolerance * bound
         }
     }
 }
